@@ -1,0 +1,19 @@
+"""Errors every upstream client raises, so the HA glue maps them the same way for all services."""
+
+from __future__ import annotations
+
+
+class UpstreamError(Exception):
+    """An upstream service did not answer as expected."""
+
+
+class CannotConnect(UpstreamError):
+    """The service could not be reached (refused, timed out, DNS, TLS)."""
+
+
+class InvalidAuth(UpstreamError):
+    """The service rejected the credentials (API key, user name or password)."""
+
+
+class UnexpectedResponse(UpstreamError):
+    """The service answered, but not like the kind of server it was configured as."""
