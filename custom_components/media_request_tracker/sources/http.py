@@ -29,7 +29,7 @@ class JsonApi:
         self._session = session
         self._base = URL(base_url.rstrip("/"))
         self._headers = dict(headers or {})
-        self._ssl = None if verify_ssl else False
+        self._ssl = verify_ssl
 
     @property
     def base_url(self) -> URL:
