@@ -1,0 +1,1 @@
+"""Simulated upstream services speaking their real protocols over real sockets on loopback."""
