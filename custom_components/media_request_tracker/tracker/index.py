@@ -1,0 +1,74 @@
+"""The correlation index: every identifier of every request, for O(1) matching of new evidence."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from .ids import EXCLUSIVE_KINDS, STRENGTH, IdKey, IdKind
+from .model import TrackedRequest
+from .stages import FINISHED_STAGES
+
+
+class CorrelationIndex:
+    """Maps each identifier to the requests that carry it."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self._keys: defaultdict[IdKey, set[str]] = defaultdict(set)
+
+    def add(self, request_key: str, ids: Iterable[IdKey]) -> None:
+        """Index ids of a request."""
+        for id_key in ids:
+            self._keys[id_key].add(request_key)
+
+    def remove(self, request_key: str, ids: Iterable[IdKey]) -> None:
+        """Forget a request's ids."""
+        for id_key in ids:
+            holders = self._keys.get(id_key)
+            if holders is not None:
+                holders.discard(request_key)
+                if not holders:
+                    del self._keys[id_key]
+
+    def holders(self, id_key: IdKey) -> set[str]:
+        """The requests carrying an id."""
+        return self._keys.get(id_key, set())
+
+    def match(
+        self, ids: frozenset[IdKey], requests: dict[str, TrackedRequest], source: str
+    ) -> TrackedRequest | None:
+        """The request evidence with these ids belongs to, by the strongest id that names any request."""
+        by_kind: defaultdict[IdKind, list[str]] = defaultdict(list)
+        for kind, value in ids:
+            by_kind[kind].append(value)
+        for kind in STRENGTH:
+            candidates = {key for value in by_kind.get(kind, ()) for key in self.holders((kind, value))}
+            candidates = {key for key in candidates if _compatible(requests[key], ids)}
+            if candidates:
+                return _best(candidates, requests, source)
+        return None
+
+
+def _compatible(request: TrackedRequest, ids: frozenset[IdKey]) -> bool:
+    """Evidence naming another Seerr request than the request's own is about a different request."""
+    for kind in EXCLUSIVE_KINDS:
+        theirs = {value for k, value in ids if k is kind}
+        ours = {value for k, value in request.ids if k is kind}
+        if theirs and ours and theirs.isdisjoint(ours):
+            return False
+    return True
+
+
+def _best(candidates: set[str], requests: dict[str, TrackedRequest], source: str) -> TrackedRequest:
+    """Among requests sharing a weak id (a 1080p and a 4K request of one movie), the likeliest.
+
+    Prefer one already followed by the same service instance, then one still in progress, then the newest.
+    """
+
+    def score(key: str) -> tuple[bool, bool, float]:
+        request = requests[key]
+        same_source = any(k is IdKind.ARR_ITEM and v.startswith(f"{source}:") for k, v in request.ids)
+        return (same_source, request.stage not in FINISHED_STAGES, request.updated_at)
+
+    return requests[max(candidates, key=score)]

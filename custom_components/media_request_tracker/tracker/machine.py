@@ -1,0 +1,320 @@
+"""Applying evidence to a request: grow its facts, derive its stage, and write its timeline.
+
+The rules (DESIGN.md, "Evidence, not commands"):
+- a request moves forward to the stage evidence proves; stages it jumped over enter the timeline as inferred;
+- stale or repeated evidence never moves it back, though it may still update details;
+- it enters a problem stage only on explicit failure evidence, and leaves it only on explicit new progress;
+- applying the same evidence twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .evidence import (
+    AnimeFileMatched,
+    AnimeFileNotMatched,
+    AnimeFileSeen,
+    DownloadCompleted,
+    DownloadFailed,
+    DownloadProgress,
+    Evidence,
+    FilesImported,
+    ImportBlocked,
+    LibraryItemFound,
+    MediaDeleted,
+    MediaInfo,
+    MediaType,
+    ReleaseGrabbed,
+    RequestDeclined,
+    RequestFailed,
+)
+from .ids import IdKind, file_key
+from .model import DownloadFacts, FileFacts, TimelineEntry, TrackedRequest, UnitFacts
+from .stages import Stage, later, stages_between
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What applying one piece of evidence did."""
+
+    changed: bool
+    old_stage: Stage
+    new_stage: Stage
+
+    @property
+    def stage_changed(self) -> bool:
+        """Whether the request moved to another stage."""
+        return self.old_stage is not self.new_stage
+
+
+def apply(request: TrackedRequest, evidence: Evidence) -> Outcome:
+    """Apply evidence to a request (which must be the one the evidence belongs to)."""
+    old_stage = request.stage
+    changed = _merge_media(request, evidence.media)
+    new_ids = evidence.ids - request.ids
+    if new_ids:
+        request.ids |= new_ids
+        changed = True
+    changed |= _merge_facts(request, evidence)
+    new_stage = request.derive_stage()
+    changed |= _confirm_inferred(request, evidence)
+    if new_stage is not old_stage:
+        _enter_stage(request, new_stage, evidence)
+        changed = True
+    if changed:
+        request.updated_at = max(request.updated_at, evidence.at)
+    return Outcome(changed, old_stage, new_stage)
+
+
+def _merge_media(request: TrackedRequest, media: MediaInfo) -> bool:
+    """Fill in what the request did not know yet; the first source to name a title keeps it."""
+    changed = False
+    for name in ("title", "year", "media_type", "poster", "requested_by"):
+        value = getattr(media, name)
+        if value is not None and getattr(request, name) is None:
+            setattr(request, name, value)
+            changed = True
+    if media.anime and not request.anime:
+        request.anime = changed = True
+    if not media.seasons <= request.seasons:
+        request.seasons |= media.seasons
+        changed = True
+    return changed
+
+
+def _merge_facts(request: TrackedRequest, evidence: Evidence) -> bool:
+    match evidence:
+        case MediaDeleted():
+            return _start_over(request, evidence)
+        case ReleaseGrabbed() | DownloadProgress() | DownloadCompleted() | DownloadFailed():
+            return _merge_download(request, evidence)
+        case FilesImported():
+            return _merge_import(request, evidence)
+        case AnimeFileSeen() | AnimeFileMatched() | AnimeFileNotMatched():
+            return _merge_anime_file(request, evidence)
+        case RequestDeclined() | RequestFailed():
+            return _add_problem(request, evidence.stage, evidence.reason)
+        case ImportBlocked():
+            return _set_stalled(request, evidence.describe())
+        case LibraryItemFound() if request.media_type is MediaType.TV and not evidence.episodes:
+            # A new series arrives in the library as one item: its episodes are in once they have a file.
+            changed = not request.library_after_import
+            request.library_after_import = True
+            return changed
+    return _reach(request, evidence)
+
+
+def _reach(request: TrackedRequest, evidence: Evidence) -> bool:
+    """Record that the request, or the episodes the evidence names, reached the evidence's stage."""
+    stage = evidence.stage
+    if stage is None or stage.is_problem:
+        return False
+    units = [_episode(request, ep) for ep in evidence.episodes] or [request.whole]
+    changed = False
+    for unit in units:
+        if later(unit.reached, stage) is not unit.reached:
+            unit.reached = stage
+            changed = True
+    return changed
+
+
+def _episode(request: TrackedRequest, episode: tuple[int, int]) -> UnitFacts:
+    return request.episodes.setdefault(episode, UnitFacts())
+
+
+def _merge_download(
+    request: TrackedRequest, evidence: ReleaseGrabbed | DownloadProgress | DownloadCompleted | DownloadFailed
+) -> bool:
+    download_id = _canonical_download(request, evidence)
+    if download_id is None:
+        return False
+    changed = download_id not in request.downloads
+    download = request.downloads.setdefault(download_id, DownloadFacts())
+    if download.superseded:
+        return changed
+    for episode in evidence.episodes - download.episodes:
+        _episode(request, episode)
+        download.episodes.add(episode)
+        changed = True
+    match evidence:
+        case DownloadFailed():
+            if download.failed is None:
+                download.failed = evidence.reason or "failed"
+                changed = True
+        case ReleaseGrabbed():
+            changed |= _set_release(request, evidence)
+        case DownloadProgress():
+            changed |= _set_progress(request, download, evidence)
+        case DownloadCompleted():
+            changed |= _set_details(
+                download, progress=1.0, download_speed=0, eta=0, size=evidence.size or download.size
+            )
+    stage = evidence.stage
+    if stage is not None and not stage.is_problem and later(download.stage, stage) is not download.stage:
+        download.stage = stage
+        changed = True
+    if Stage.DELETED in request.problems and changed:
+        # A new download after a deletion is the explicit new progress that ends the deletion.
+        del request.problems[Stage.DELETED]
+    return changed
+
+
+def _canonical_download(request: TrackedRequest, evidence: Evidence) -> str | None:
+    """One key per download: qBittorrent names a hybrid torrent by two hashes, Radarr by one of them."""
+    hashes = sorted(value for kind, value in evidence.ids if kind is IdKind.DOWNLOAD)
+    if not hashes:
+        return None
+    known = [request.download_aliases.get(h, h) for h in hashes]
+    canonical = next((h for h in known if h in request.downloads), hashes[0])
+    for alias in hashes:
+        if alias != canonical:
+            request.download_aliases[alias] = canonical
+    return canonical
+
+
+def _set_release(request: TrackedRequest, grab: ReleaseGrabbed) -> bool:
+    changed = False
+    for name, value in (("release", grab.release), ("release_size", grab.size), ("indexer", grab.indexer)):
+        if value is not None and getattr(request, name) != value:
+            setattr(request, name, value)
+            changed = True
+    return changed
+
+
+def _set_progress(request: TrackedRequest, download: DownloadFacts, report: DownloadProgress) -> bool:
+    if report.progress > download.progress:
+        request.last_activity = max(request.last_activity, report.at)
+        if request.stalled_reason and request.stage is Stage.DOWNLOADING:
+            request.stalled_reason = None
+    return _set_details(
+        download,
+        # A torrent that lost its metadata reports 0: keep what was known rather than go back.
+        progress=max(report.progress, download.progress),
+        size=report.size or download.size,
+        download_speed=report.download_speed,
+        eta=report.eta,
+        phase=report.phase,
+    )
+
+
+def _set_details(download: DownloadFacts, **details: object) -> bool:
+    changed = False
+    for name, value in details.items():
+        if getattr(download, name) != value:
+            setattr(download, name, value)
+            changed = True
+    return changed
+
+
+def _merge_import(request: TrackedRequest, evidence: FilesImported) -> bool:
+    changed = _reach(request, evidence)
+    for imported in evidence.files:
+        key = file_key(imported.path)
+        file = request.files.get(key)
+        if file is None:
+            episodes = set(imported.episodes or (evidence.episodes if len(evidence.files) == 1 else ()))
+            request.files[key] = FileFacts(path=imported.path, size=imported.size, episodes=episodes)
+            changed = True
+        elif imported.size and file.size != imported.size:
+            file.size = imported.size
+            changed = True
+    return changed
+
+
+def _merge_anime_file(
+    request: TrackedRequest, evidence: AnimeFileSeen | AnimeFileMatched | AnimeFileNotMatched
+) -> bool:
+    file = _file_for_shoko(request, evidence)
+    changed = not request.anime
+    request.anime = True
+    if evidence.file_id and file.shoko_id != evidence.file_id:
+        file.shoko_id = evidence.file_id
+        changed = True
+    if later(file.reached, Stage.ANIME_MATCHING) is not file.reached:
+        file.reached = Stage.ANIME_MATCHING
+        changed = True
+    if isinstance(evidence, AnimeFileMatched) and not file.matched:
+        file.matched = changed = True
+    if isinstance(evidence, AnimeFileNotMatched) and file.unmatched_reason is None:
+        file.unmatched_reason = evidence.reason or "not matched"
+        changed = True
+    return changed
+
+
+def _file_for_shoko(request: TrackedRequest, evidence: Evidence) -> FileFacts:
+    """The imported file a Shoko event is about: by name, else by Shoko id, else one only Shoko saw."""
+    names = [value for kind, value in evidence.ids if kind is IdKind.FILE]
+    for name in names:
+        if name in request.files:
+            return request.files[name]
+    shoko_id = getattr(evidence, "file_id", None)
+    for file in request.files.values():
+        if shoko_id and file.shoko_id == shoko_id:
+            return file
+    key = names[0] if names else f"shoko:{shoko_id}"
+    return request.files.setdefault(key, FileFacts(path=key, reached=Stage.ANIME_MATCHING))
+
+
+def _add_problem(request: TrackedRequest, stage: Stage | None, reason: str) -> bool:
+    if stage is None or stage in request.problems:
+        return False
+    request.problems[stage] = reason or stage.value
+    return True
+
+
+def _set_stalled(request: TrackedRequest, reason: str) -> bool:
+    if request.stalled_reason == reason:
+        return False
+    request.stalled_reason = reason
+    return True
+
+
+def _start_over(request: TrackedRequest, evidence: MediaDeleted) -> bool:
+    """Deletion ends the request's current life: what was downloaded and imported no longer counts."""
+    if (
+        Stage.DELETED in request.problems
+        and not request.files
+        and not any(d.counts for d in request.downloads.values())
+    ):
+        return False
+    request.problems[Stage.DELETED] = evidence.reason or "deleted"
+    for download in request.downloads.values():
+        download.superseded = True
+    request.files.clear()
+    request.library_after_import = False
+    cap = Stage.APPROVED
+    for unit in (request.whole, *request.episodes.values()):
+        if unit.reached is not None and unit.reached.rank > cap.rank:
+            unit.reached = cap
+    return True
+
+
+def _confirm_inferred(request: TrackedRequest, evidence: Evidence) -> bool:
+    """Evidence arriving late for a stage the timeline only inferred makes that entry a seen one."""
+    stage = evidence.stage
+    if stage is None or stage.is_problem:
+        return False
+    for entry in request.timeline:
+        if entry.stage is stage and entry.inferred:
+            entry.inferred = False
+            entry.source = evidence.source
+            entry.detail = evidence.describe()
+            return True
+    return False
+
+
+def _enter_stage(request: TrackedRequest, stage: Stage, evidence: Evidence) -> None:
+    if not stage.is_problem:
+        # Only stages the evidence itself did not prove were skipped; any earlier ones are inferred.
+        for skipped in stages_between(request.highest_progress_in_timeline(), stage, anime=request.anime):
+            detail = f"inferred from: {evidence.describe()}"
+            request.add_timeline(TimelineEntry(skipped, evidence.at, evidence.source, detail, inferred=True))
+    seen = evidence.stage is stage
+    detail = evidence.describe() if seen else f"after: {evidence.describe()}"
+    request.add_timeline(TimelineEntry(stage, evidence.at, evidence.source, detail, inferred=not seen))
+    request.stage = stage
+    request.stage_since = evidence.at
+    request.last_activity = max(request.last_activity, evidence.at)
+    if not isinstance(evidence, ImportBlocked):
+        request.stalled_reason = None

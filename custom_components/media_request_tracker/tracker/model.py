@@ -1,0 +1,243 @@
+"""A tracked request: what is known about it, and the stage that knowledge implies.
+
+The facts only ever grow (a later stage, one more failed download, a file matched), and the stage is derived
+from them. Merging facts is therefore commutative and idempotent: the same evidence in any order, any
+number of times, gives the same stage. Only a deletion, which starts the request over, depends on order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .evidence import DownloadPhase, EpisodeKey, MediaType
+from .ids import IdKey
+from .stages import PROBLEM_STAGES, Stage, later
+
+MAX_TIMELINE = 200
+
+
+@dataclass(slots=True)
+class UnitFacts:
+    """Facts about the whole request (a movie) or one episode: the furthest stage seen for it directly."""
+
+    reached: Stage | None = None
+
+
+@dataclass(slots=True)
+class DownloadFacts:
+    """One download attempt (a torrent), keyed by its normalized hash."""
+
+    stage: Stage = Stage.GRABBING
+    failed: str | None = None
+    """Why the attempt failed; once failed, the attempt never counts again (Radarr grabs another release)."""
+    superseded: bool = False
+    """Belonged to media that was deleted since: its late reports are ignored."""
+    episodes: set[EpisodeKey] = field(default_factory=set)
+    progress: float = 0.0
+    size: int | None = None
+    download_speed: int = 0
+    eta: int | None = None
+    phase: DownloadPhase | None = None
+
+    @property
+    def counts(self) -> bool:
+        """Whether this attempt is evidence of progress."""
+        return self.failed is None and not self.superseded
+
+
+@dataclass(slots=True)
+class FileFacts:
+    """A file imported into the library, and what Shoko made of it."""
+
+    path: str
+    size: int | None = None
+    episodes: set[EpisodeKey] = field(default_factory=set)
+    """The episodes in the file; empty when the import did not say (then it counts for every episode)."""
+    reached: Stage = Stage.IMPORTING
+    matched: bool = False
+    unmatched_reason: str | None = None
+    shoko_id: str | None = None
+
+    @property
+    def match_failed(self) -> bool:
+        """Shoko gave up on the file and nobody matched it by hand since."""
+        return self.unmatched_reason is not None and not self.matched
+
+
+@dataclass(slots=True)
+class TimelineEntry:
+    """One step of a request's history."""
+
+    stage: Stage
+    at: float
+    source: str
+    detail: str
+    inferred: bool = False
+
+
+@dataclass(slots=True)
+class TrackedRequest:
+    """Everything the tracker knows about one request."""
+
+    key: str
+    created_at: float
+    updated_at: float
+    title: str | None = None
+    year: int | None = None
+    media_type: MediaType | None = None
+    poster: str | None = None
+    anime: bool = False
+    requested_by: str | None = None
+    seasons: set[int] = field(default_factory=set)
+    ids: set[IdKey] = field(default_factory=set)
+    release: str | None = None
+    release_size: int | None = None
+    indexer: str | None = None
+    whole: UnitFacts = field(default_factory=UnitFacts)
+    library_after_import: bool = False
+    """The library lists the series: every episode with a file in it counts as available."""
+    problems: dict[Stage, str] = field(default_factory=dict)
+    downloads: dict[str, DownloadFacts] = field(default_factory=dict)
+    download_aliases: dict[str, str] = field(default_factory=dict)
+    files: dict[str, FileFacts] = field(default_factory=dict)
+    episodes: dict[EpisodeKey, UnitFacts] = field(default_factory=dict)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    timeline_dropped: int = 0
+    stage: Stage = Stage.REQUESTED
+    stage_since: float = 0.0
+    last_activity: float = 0.0
+    stalled_reason: str | None = None
+
+    # --- what the facts imply ------------------------------------------------------------------------------
+
+    def derive_stage(self) -> Stage:
+        """The request's stage: its own for a movie, the summary of its episodes for a series."""
+        units = self.counted_episodes()
+        if not units:
+            return self.unit_stage(None)
+        stages = [self.unit_stage(episode) for episode in units]
+        for problem in PROBLEM_STAGES:
+            if problem in stages:
+                return problem
+        return min(stages, key=lambda stage: stage.rank)
+
+    def counted_episodes(self) -> list[EpisodeKey]:
+        """The episodes that make up a series request: those of the requested seasons, when they are known."""
+        if self.media_type is not MediaType.TV:
+            return []
+        return sorted(ep for ep in self.episodes if not self.seasons or ep[0] in self.seasons)
+
+    def episode_stages(self) -> dict[EpisodeKey, Stage]:
+        """Each counted episode's stage."""
+        return {episode: self.unit_stage(episode) for episode in self.counted_episodes()}
+
+    def unit_stage(self, episode: EpisodeKey | None) -> Stage:
+        """The stage of the whole request (None) or of one episode."""
+        progress = self.unit_progress(episode)
+        if Stage.DELETED in self.problems:
+            return Stage.DELETED
+        if progress is not Stage.AVAILABLE and any(f.match_failed for f in self.files_of(episode)):
+            return Stage.MATCH_FAILED
+        if progress is None or progress.rank <= Stage.APPROVED.rank:
+            failed = Stage.FAILED in self.problems or any(d.failed for d in self.downloads_of(episode))
+            if failed:
+                return Stage.FAILED
+            if Stage.DECLINED in self.problems:
+                return Stage.DECLINED
+        return progress or Stage.REQUESTED
+
+    def unit_progress(self, episode: EpisodeKey | None) -> Stage | None:
+        """The furthest progress stage the facts prove for the whole request or one episode."""
+        own = self.episodes.get(episode) if episode is not None else None
+        reached = later(own.reached if own else None, self.whole.reached)
+        for download in self.downloads_of(episode):
+            if download.counts:
+                reached = later(reached, download.stage)
+        if reached is not None and reached.rank >= Stage.IMPORTING.rank:
+            # What is known of a file counts only for episodes that have a file.
+            for file in self.files_of(episode):
+                reached = later(reached, file.reached)
+            if self.library_after_import:
+                reached = Stage.AVAILABLE
+        return reached
+
+    def downloads_of(self, episode: EpisodeKey | None) -> list[DownloadFacts]:
+        """The download attempts for the whole request, or those that carry an episode."""
+        if episode is None:
+            return list(self.downloads.values())
+        return [d for d in self.downloads.values() if episode in d.episodes]
+
+    def files_of(self, episode: EpisodeKey | None) -> list[FileFacts]:
+        """The files of the whole request, or those holding an episode (or not saying which they hold)."""
+        if episode is None:
+            return list(self.files.values())
+        return [f for f in self.files.values() if not f.episodes or episode in f.episodes]
+
+    # --- details shown to people ---------------------------------------------------------------------------
+
+    def active_downloads(self) -> list[DownloadFacts]:
+        """Download attempts that count."""
+        return [d for d in self.downloads.values() if d.counts]
+
+    @property
+    def progress(self) -> float | None:
+        """Download progress 0..1 over the attempts that count, weighted by size; None before any."""
+        downloads = [d for d in self.active_downloads() if d.stage is not Stage.GRABBING or d.progress]
+        if not downloads:
+            return None
+        sized = [d for d in downloads if d.size]
+        if sized:
+            total = sum(d.size or 0 for d in sized)
+            return sum(d.progress * (d.size or 0) for d in sized) / total
+        return sum(d.progress for d in downloads) / len(downloads)
+
+    @property
+    def download_speed(self) -> int:
+        """Bytes per second over the attempts that count."""
+        return sum(d.download_speed for d in self.active_downloads())
+
+    @property
+    def eta(self) -> int | None:
+        """Seconds until every download that counts is complete, when the client knows."""
+        etas = [d.eta for d in self.active_downloads() if d.stage is Stage.DOWNLOADING]
+        if not etas or any(eta is None for eta in etas):
+            return None
+        return max(eta for eta in etas if eta is not None)
+
+    @property
+    def size(self) -> int | None:
+        """Bytes of the media: the downloads' sizes, else the grabbed release's, else the imported files'."""
+        sizes = [d.size for d in self.active_downloads() if d.size]
+        if sizes:
+            return sum(s for s in sizes if s)
+        if self.release_size:
+            return self.release_size
+        file_sizes = [f.size for f in self.files.values() if f.size]
+        return sum(s for s in file_sizes if s) if file_sizes else None
+
+    @property
+    def download_phase(self) -> DownloadPhase | None:
+        """What the download client says the download is doing (the least advanced attempt)."""
+        phased = [d for d in self.active_downloads() if d.phase is not None]
+        return min(phased, key=lambda d: d.progress).phase if phased else None
+
+    def ids_of(self, kind: str) -> list[str]:
+        """The request's ids of one kind, sorted."""
+        return sorted(value for id_kind, value in self.ids if id_kind == kind)
+
+    # --- history -------------------------------------------------------------------------------------------
+
+    def add_timeline(self, entry: TimelineEntry) -> None:
+        """Append to the timeline, keeping the first entry and the newest ones within the cap."""
+        self.timeline.append(entry)
+        if len(self.timeline) > MAX_TIMELINE:
+            del self.timeline[1]
+            self.timeline_dropped += 1
+
+    def highest_progress_in_timeline(self) -> Stage | None:
+        """The furthest progress stage the timeline already shows."""
+        reached: Stage | None = None
+        for entry in self.timeline:
+            if not entry.stage.is_problem:
+                reached = later(reached, entry.stage)
+        return reached

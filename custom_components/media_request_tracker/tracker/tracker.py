@@ -1,0 +1,168 @@
+"""The tracker: every request, matched with incoming evidence, plus what is not matched yet."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+import hashlib
+
+from .evidence import Evidence
+from .ids import STRENGTH, IdKey
+from .index import CorrelationIndex
+from .machine import apply
+from .model import TrackedRequest
+from .stages import FINISHED_STAGES, Stage
+from .stalls import StallPolicy, stall_reason
+
+DEFAULT_PENDING_TTL = 6 * 3600.0
+MAX_PENDING = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A request the tracker changed."""
+
+    request: TrackedRequest
+    old_stage: Stage | None
+    """None when the request is new."""
+    new_stage: Stage
+
+    @property
+    def stage_changed(self) -> bool:
+        """Whether the stage moved (a new request counts as a move)."""
+        return self.old_stage is not self.new_stage
+
+
+class Tracker:
+    """Correlates evidence to requests and keeps their state. Pure: the caller supplies every timestamp."""
+
+    def __init__(self, *, pending_ttl: float = DEFAULT_PENDING_TTL) -> None:
+        """Start with no requests; unmatched evidence is kept for `pending_ttl` seconds."""
+        self.requests: dict[str, TrackedRequest] = {}
+        self.pending_ttl = pending_ttl
+        self._index = CorrelationIndex()
+        self._pending: OrderedDict[int, Evidence] = OrderedDict()
+        self._pending_index = CorrelationIndex()
+        self._next_pending = 0
+
+    # --- evidence ------------------------------------------------------------------------------------------
+
+    def apply(self, evidence: Evidence) -> list[Change]:
+        """Apply one piece of evidence; returns the requests it changed (none when it changed nothing)."""
+        request = self._index.match(evidence.ids, self.requests, evidence.source)
+        if request is None:
+            if not evidence.creates_request or not evidence.ids:
+                self._hold(evidence)
+                return []
+            request = self._create(evidence)
+            old_stage: Stage | None = None
+        else:
+            old_stage = request.stage
+        changes: dict[str, Change] = {}
+        self._apply_to(request, evidence, old_stage, changes)
+        return list(changes.values())
+
+    def apply_to(self, key: str, evidence: Evidence) -> list[Change]:
+        """Apply evidence to a request chosen by a person (an action), whatever its ids say."""
+        request = self.requests[key]
+        changes: dict[str, Change] = {}
+        self._apply_to(request, evidence, request.stage, changes)
+        return list(changes.values())
+
+    def _apply_to(
+        self, request: TrackedRequest, evidence: Evidence, old_stage: Stage | None, changes: dict[str, Change]
+    ) -> None:
+        known_ids = set(request.ids)
+        outcome = apply(request, evidence)
+        if outcome.changed or old_stage is None:
+            first_old = changes[request.key].old_stage if request.key in changes else old_stage
+            changes[request.key] = Change(request, first_old, request.stage)
+        new_ids = request.ids - known_ids
+        if new_ids:
+            self._index.add(request.key, new_ids)
+            # Evidence that came before the id that links it (a download seen before its grab) belongs here.
+            for held in self._take_pending(new_ids):
+                self._apply_to(request, held, request.stage, changes)
+
+    def _create(self, evidence: Evidence) -> TrackedRequest:
+        strongest = min(evidence.ids, key=lambda id_key: (STRENGTH.index(id_key[0]), id_key[1]))
+        key = hashlib.sha256(f"{strongest[0]}={strongest[1]}".encode()).hexdigest()[:12]
+        while key in self.requests:
+            key = hashlib.sha256(key.encode()).hexdigest()[:12]
+        request = TrackedRequest(
+            key=key, created_at=evidence.at, updated_at=evidence.at, stage_since=evidence.at
+        )
+        request.last_activity = evidence.at
+        self.requests[key] = request
+        return request
+
+    # --- unmatched evidence --------------------------------------------------------------------------------
+
+    def _hold(self, evidence: Evidence) -> None:
+        if not evidence.ids:
+            return
+        self._next_pending += 1
+        self._pending[self._next_pending] = evidence
+        self._pending_index.add(str(self._next_pending), evidence.ids)
+        while len(self._pending) > MAX_PENDING:
+            self._drop_pending(next(iter(self._pending)))
+
+    def _take_pending(self, ids: set[IdKey]) -> list[Evidence]:
+        numbers = sorted({int(n) for id_key in ids for n in self._pending_index.holders(id_key)})
+        taken = [self._pending[number] for number in numbers]
+        for number in numbers:
+            self._drop_pending(number)
+        return taken
+
+    def _drop_pending(self, number: int) -> None:
+        evidence = self._pending.pop(number)
+        self._pending_index.remove(str(number), evidence.ids)
+
+    @property
+    def pending(self) -> list[Evidence]:
+        """Evidence that matched no request yet, oldest first."""
+        return list(self._pending.values())
+
+    def restore_pending(self, evidence: list[Evidence]) -> None:
+        """Put back unmatched evidence (after a restart)."""
+        for item in evidence:
+            self._hold(item)
+
+    def expire_pending(self, now: float) -> int:
+        """Drop unmatched evidence older than the pending time; returns how many were dropped."""
+        expired = [n for n, e in self._pending.items() if e.at < now - self.pending_ttl]
+        for number in expired:
+            self._drop_pending(number)
+        return len(expired)
+
+    # --- lifecycle -----------------------------------------------------------------------------------------
+
+    def add(self, request: TrackedRequest) -> None:
+        """Add a request as it was (after a restart)."""
+        self.requests[request.key] = request
+        self._index.add(request.key, request.ids)
+
+    def remove(self, key: str) -> TrackedRequest | None:
+        """Stop tracking a request."""
+        request = self.requests.pop(key, None)
+        if request is not None:
+            self._index.remove(key, request.ids)
+        return request
+
+    def expired(self, now: float, retention: float) -> list[str]:
+        """Requests that finished more than `retention` seconds ago."""
+        return [
+            key
+            for key, request in self.requests.items()
+            if request.stage in FINISHED_STAGES and request.stage_since <= now - retention
+        ]
+
+    def check_stalls(self, now: float, policy: StallPolicy) -> list[Change]:
+        """Mark requests that made no progress for their stage's allowed time as stalled, with a reason."""
+        changes = []
+        for request in self.requests.values():
+            reason = stall_reason(request, now, policy)
+            if reason is not None and request.stalled_reason is None:
+                request.stalled_reason = reason
+                changes.append(Change(request, request.stage, request.stage))
+        return changes
