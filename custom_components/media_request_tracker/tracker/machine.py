@@ -57,9 +57,10 @@ def apply(request: TrackedRequest, evidence: Evidence) -> Outcome:
         request.ids |= new_ids
         changed = True
     changed |= _merge_facts(request, evidence)
+    changed |= _record_proof(request, evidence)
     new_stage = request.derive_stage()
     changed |= _confirm_inferred(request, evidence)
-    if new_stage is not old_stage:
+    if new_stage is not old_stage or not request.timeline:
         _enter_stage(request, new_stage, evidence)
         changed = True
     if changed:
@@ -183,14 +184,17 @@ def _set_release(request: TrackedRequest, grab: ReleaseGrabbed) -> bool:
 
 
 def _set_progress(request: TrackedRequest, download: DownloadFacts, report: DownloadProgress) -> bool:
+    if download.stage.rank > Stage.DOWNLOADING.rank or report.progress < download.progress:
+        # A report older than what is known (it arrived late, or again) says nothing new.
+        return False
     if report.progress > download.progress:
         request.last_activity = max(request.last_activity, report.at)
         if request.stalled_reason and request.stage is Stage.DOWNLOADING:
             request.stalled_reason = None
     return _set_details(
         download,
-        # A torrent that lost its metadata reports 0: keep what was known rather than go back.
-        progress=max(report.progress, download.progress),
+        progress=report.progress,
+        # A torrent fetching metadata reports size 0: keep what was known rather than go back.
         size=report.size or download.size,
         download_speed=report.download_speed,
         eta=report.eta,
@@ -290,6 +294,14 @@ def _start_over(request: TrackedRequest, evidence: MediaDeleted) -> bool:
     return True
 
 
+def _record_proof(request: TrackedRequest, evidence: Evidence) -> bool:
+    stage = evidence.stage
+    if stage is None or stage.is_problem or stage in request.proofs:
+        return False
+    request.proofs[stage] = TimelineEntry(stage, evidence.at, evidence.source, evidence.describe())
+    return True
+
+
 def _confirm_inferred(request: TrackedRequest, evidence: Evidence) -> bool:
     """Evidence arriving late for a stage the timeline only inferred makes that entry a seen one."""
     stage = evidence.stage
@@ -304,15 +316,25 @@ def _confirm_inferred(request: TrackedRequest, evidence: Evidence) -> bool:
     return False
 
 
+def _entry_for(request: TrackedRequest, stage: Stage, evidence: Evidence) -> TimelineEntry:
+    """The timeline entry for entering a stage now: seen, if this or earlier evidence proves it, else inferred.
+
+    Earlier proof exists when the evidence came while a problem held the request back, or out of order.
+    """
+    if evidence.stage is stage:
+        return TimelineEntry(stage, evidence.at, evidence.source, evidence.describe())
+    proof = request.proofs.get(stage)
+    if proof is not None:
+        return TimelineEntry(stage, evidence.at, proof.source, proof.detail)
+    detail = f"inferred from: {evidence.describe()}"
+    return TimelineEntry(stage, evidence.at, evidence.source, detail, inferred=not stage.is_problem)
+
+
 def _enter_stage(request: TrackedRequest, stage: Stage, evidence: Evidence) -> None:
     if not stage.is_problem:
-        # Only stages the evidence itself did not prove were skipped; any earlier ones are inferred.
         for skipped in stages_between(request.highest_progress_in_timeline(), stage, anime=request.anime):
-            detail = f"inferred from: {evidence.describe()}"
-            request.add_timeline(TimelineEntry(skipped, evidence.at, evidence.source, detail, inferred=True))
-    seen = evidence.stage is stage
-    detail = evidence.describe() if seen else f"after: {evidence.describe()}"
-    request.add_timeline(TimelineEntry(stage, evidence.at, evidence.source, detail, inferred=not seen))
+            request.add_timeline(_entry_for(request, skipped, evidence))
+    request.add_timeline(_entry_for(request, stage, evidence))
     request.stage = stage
     request.stage_since = evidence.at
     request.last_activity = max(request.last_activity, evidence.at)

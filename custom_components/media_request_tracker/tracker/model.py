@@ -101,6 +101,8 @@ class TrackedRequest:
     download_aliases: dict[str, str] = field(default_factory=dict)
     files: dict[str, FileFacts] = field(default_factory=dict)
     episodes: dict[EpisodeKey, UnitFacts] = field(default_factory=dict)
+    proofs: dict[Stage, TimelineEntry] = field(default_factory=dict)
+    """The first evidence seen for each progress stage, so the timeline shows it whenever the stage is entered."""
     timeline: list[TimelineEntry] = field(default_factory=list)
     timeline_dropped: int = 0
     stage: Stage = Stage.REQUESTED

@@ -80,7 +80,8 @@ def dump_request(request: TrackedRequest) -> dict[str, Any]:
         "download_aliases": request.download_aliases,
         "files": {key: _dump_file(f) for key, f in request.files.items()},
         "episodes": [[s, e, unit.reached] for (s, e), unit in sorted(request.episodes.items())],
-        "timeline": [[t.stage.value, t.at, t.source, t.detail, t.inferred] for t in request.timeline],
+        "proofs": [_dump_entry(entry) for entry in request.proofs.values()],
+        "timeline": [_dump_entry(entry) for entry in request.timeline],
         "timeline_dropped": request.timeline_dropped,
         "stage": request.stage.value,
         "stage_since": request.stage_since,
@@ -113,16 +114,23 @@ def load_request(raw: dict[str, Any]) -> TrackedRequest:
         download_aliases={str(k): str(v) for k, v in raw.get("download_aliases", {}).items()},
         files={str(k): _load_file(v) for k, v in raw.get("files", {}).items()},
         episodes={(int(s), int(e)): UnitFacts(_stage_or_none(r)) for s, e, r in raw.get("episodes", [])},
-        timeline=[
-            TimelineEntry(Stage(stage), float(at), str(source), str(detail), bool(inferred))
-            for stage, at, source, detail, inferred in raw.get("timeline", [])
-        ],
+        proofs={entry.stage: entry for entry in map(_load_entry, raw.get("proofs", []))},
+        timeline=[_load_entry(entry) for entry in raw.get("timeline", [])],
         timeline_dropped=int(raw.get("timeline_dropped", 0)),
         stage=Stage(raw["stage"]),
         stage_since=float(raw.get("stage_since", raw["created_at"])),
         last_activity=float(raw.get("last_activity", raw["created_at"])),
         stalled_reason=raw.get("stalled_reason"),
     )
+
+
+def _dump_entry(entry: TimelineEntry) -> list[Any]:
+    return [entry.stage.value, entry.at, entry.source, entry.detail, entry.inferred]
+
+
+def _load_entry(raw: list[Any]) -> TimelineEntry:
+    stage, at, source, detail, inferred = raw
+    return TimelineEntry(Stage(stage), float(at), str(source), str(detail), bool(inferred))
 
 
 def _stage_or_none(value: str | None) -> Stage | None:
