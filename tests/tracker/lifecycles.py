@@ -48,9 +48,7 @@ def _movie_ids(**extra: object) -> frozenset[tuple]:
 
 def movie(*, anime: bool = False, retry: bool = False, metadata_first: bool = True) -> Lifecycle:
     """A movie from request to library; optionally anime (through Shoko) and with a failed first download."""
-    media = MediaInfo(
-        title="The Film", year=1999, media_type=MediaType.MOVIE, anime=anime, requested_by="ana"
-    )
+    media = MediaInfo(title="The Film", year=1999, media_type=MediaType.MOVIE, anime=anime, requested_by="ana")
     seerr = _movie_ids(seerr_request=7, seerr_instance="seerr")
     radarr = "radarr"
     evidence: list[Evidence] = [
@@ -63,25 +61,19 @@ def movie(*, anime: bool = False, retry: bool = False, metadata_first: bool = Tr
         failed = frozenset({MOVIE_HASH.lower()})
         evidence += [
             _grab(radarr, MOVIE_HASH, 3, media),
-            DownloadProgress(
-                source="qbit", at=4, ids=make_ids(download_ids=(MOVIE_HASH.lower(),)), progress=0.1
-            ),
+            DownloadProgress(source="qbit", at=4, ids=make_ids(download_ids=(MOVIE_HASH.lower(),)), progress=0.1),
             DownloadFailed(source=radarr, at=5, ids=_movie_ids(download_ids=(MOVIE_HASH,)), reason="stalled"),
         ]
         download = RETRY_HASH
     qbit_ids = make_ids(download_ids=(download.lower(),))
     if metadata_first:
         evidence.append(
-            DownloadProgress(
-                source="qbit", at=6.5, ids=qbit_ids, progress=0.0, size=None, phase=DownloadPhase.METADATA
-            )
+            DownloadProgress(source="qbit", at=6.5, ids=qbit_ids, progress=0.0, size=None, phase=DownloadPhase.METADATA)
         )
     path = "/data/movies/The Film (1999)/The.Film.1999.mkv"
     evidence += [
         _grab(radarr, download, 6, media),
-        DownloadProgress(
-            source="qbit", at=7, ids=qbit_ids, progress=0.5, size=4_000, download_speed=100, eta=20
-        ),
+        DownloadProgress(source="qbit", at=7, ids=qbit_ids, progress=0.5, size=4_000, download_speed=100, eta=20),
         DownloadCompleted(source="qbit", at=8, ids=qbit_ids, size=4_000),
         FilesImported(
             source=radarr,
@@ -106,9 +98,7 @@ def movie(*, anime: bool = False, retry: bool = False, metadata_first: bool = Tr
         ]
     else:
         evidence.append(
-            LibraryItemFound(
-                source="jellyfin", at=12, ids=make_ids(tmdb=603, media_type="movie", jellyfin_item="j1")
-            )
+            LibraryItemFound(source="jellyfin", at=12, ids=make_ids(tmdb=603, media_type="movie", jellyfin_item="j1"))
         )
     name = f"{'anime ' if anime else ''}movie{' retried' if retry else ''}"
     return Lifecycle(name, evidence, failed_downloads=failed)
@@ -145,13 +135,11 @@ def series(*, anime: bool = False, episodes: int = 4, per_episode: bool = False)
     groups = [frozenset({ep}) for ep in sorted(all_eps)] if per_episode else [all_eps]
     for number, eps in enumerate(groups):
         download = f"{PACK_HASH[:-4]}{number:04d}"
-        evidence += _series_download(download, eps, media, tv_ids, anime, at=3 + number * 10)
+        evidence += _series_download(download, eps, media, tv_ids, anime=anime, at=3 + number * 10)
     # Shokofin lists anime by Shoko series id and hides the TMDB id.
     library_ids = make_ids(shoko_series=(555,)) if anime else tv_ids
     evidence.append(
-        LibraryItemFound(
-            source="jellyfin", at=200, ids=library_ids | make_ids(jellyfin_item="s1"), item_type="Series"
-        )
+        LibraryItemFound(source="jellyfin", at=200, ids=library_ids | make_ids(jellyfin_item="s1"), item_type="Series")
     )
     kind = "per-episode series" if per_episode else "season pack"
     return Lifecycle(f"{'anime ' if anime else ''}{kind}", evidence)
@@ -162,6 +150,7 @@ def _series_download(
     eps: frozenset[tuple[int, int]],
     media: MediaInfo,
     tv_ids: frozenset[tuple],
+    *,
     anime: bool,
     at: float,
 ) -> list[Evidence]:

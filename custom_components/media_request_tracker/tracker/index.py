@@ -35,9 +35,7 @@ class CorrelationIndex:
         """The requests carrying an id."""
         return self._keys.get(id_key, set())
 
-    def match(
-        self, ids: frozenset[IdKey], requests: dict[str, TrackedRequest], source: str
-    ) -> TrackedRequest | None:
+    def match(self, ids: frozenset[IdKey], requests: dict[str, TrackedRequest], source: str) -> TrackedRequest | None:
         """The request evidence with these ids belongs to, by the strongest id that names any request."""
         by_kind: defaultdict[IdKind, list[str]] = defaultdict(list)
         for kind, value in ids:

@@ -317,7 +317,7 @@ def _confirm_inferred(request: TrackedRequest, evidence: Evidence) -> bool:
 
 
 def _entry_for(request: TrackedRequest, stage: Stage, evidence: Evidence) -> TimelineEntry:
-    """The timeline entry for entering a stage now: seen, if this or earlier evidence proves it, else inferred.
+    """The timeline entry for entering a stage: seen, if this or earlier evidence proves it, else inferred.
 
     Earlier proof exists when the evidence came while a problem held the request back, or out of order.
     """

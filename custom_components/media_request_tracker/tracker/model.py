@@ -102,7 +102,7 @@ class TrackedRequest:
     files: dict[str, FileFacts] = field(default_factory=dict)
     episodes: dict[EpisodeKey, UnitFacts] = field(default_factory=dict)
     proofs: dict[Stage, TimelineEntry] = field(default_factory=dict)
-    """The first evidence seen for each progress stage, so the timeline shows it whenever the stage is entered."""
+    """The first evidence seen for each progress stage: the timeline shows it whenever the stage is entered."""
     timeline: list[TimelineEntry] = field(default_factory=list)
     timeline_dropped: int = 0
     stage: Stage = Stage.REQUESTED

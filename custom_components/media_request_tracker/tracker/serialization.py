@@ -204,9 +204,7 @@ def load_evidence(raw: dict[str, Any]) -> Evidence:
     """Evidence from `dump_evidence` output."""
     cls = EVIDENCE_TYPES[raw["kind"]]
     hints = get_type_hints(cls)
-    values = {
-        item.name: _from_json(hints[item.name], raw[item.name]) for item in fields(cls) if item.name in raw
-    }
+    values = {item.name: _from_json(hints[item.name], raw[item.name]) for item in fields(cls) if item.name in raw}
     return cls(**values)
 
 

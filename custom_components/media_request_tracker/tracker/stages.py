@@ -65,6 +65,4 @@ def stages_between(low: Stage | None, high: Stage, *, anime: bool) -> list[Stage
     `anime_matching` only lies on the path of anime.
     """
     start = low.rank + 1 if low is not None else 0
-    return [
-        stage for stage in PROGRESS_STAGES[start : high.rank] if anime or stage is not Stage.ANIME_MATCHING
-    ]
+    return [stage for stage in PROGRESS_STAGES[start : high.rank] if anime or stage is not Stage.ANIME_MATCHING]

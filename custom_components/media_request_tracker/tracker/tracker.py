@@ -89,9 +89,7 @@ class Tracker:
         key = hashlib.sha256(f"{strongest[0]}={strongest[1]}".encode()).hexdigest()[:12]
         while key in self.requests:
             key = hashlib.sha256(key.encode()).hexdigest()[:12]
-        request = TrackedRequest(
-            key=key, created_at=evidence.at, updated_at=evidence.at, stage_since=evidence.at
-        )
+        request = TrackedRequest(key=key, created_at=evidence.at, updated_at=evidence.at, stage_since=evidence.at)
         request.last_activity = evidence.at
         self.requests[key] = request
         return request
