@@ -1,0 +1,77 @@
+"""A request's sensor attributes: stable names, bounded size (the recorder drops attributes over 16 KiB)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from .tracker import IdKind, TimelineEntry, TrackedRequest
+
+TIMELINE_ATTRIBUTE_ENTRIES = 20
+DETAIL_MAX_CHARS = 160
+# Attributes that are bulky or change with every poll: shown live, not kept in the recorder's history.
+UNRECORDED_ATTRIBUTES = frozenset({"timeline", "poster", "download_speed", "eta", "episodes"})
+# Attributes that change while a download runs; their changes alone are written at a throttled pace.
+VOLATILE_ATTRIBUTES = frozenset({"progress", "download_speed", "eta", "size"})
+
+
+def request_attributes(request: TrackedRequest) -> dict[str, Any]:
+    """The documented attributes of a request's sensor."""
+    progress = request.progress
+    episode_stages = request.episode_stages()
+    return {
+        "title": request.title,
+        "year": request.year,
+        "media_type": request.media_type,
+        "tmdb_id": _first(request, IdKind.TMDB_MOVIE, IdKind.TMDB_TV),
+        "tvdb_id": _first(request, IdKind.TVDB),
+        "imdb_id": _first(request, IdKind.IMDB),
+        "seerr_request_id": _scoped(_first(request, IdKind.SEERR_REQUEST)),
+        "requested_by": request.requested_by,
+        "anime": request.anime,
+        "seasons": sorted(request.seasons),
+        "progress": round(progress * 100, 1) if progress is not None else None,
+        "download_speed": request.download_speed,
+        "eta": request.eta,
+        "size": request.size,
+        "release": request.release,
+        "episodes_total": len(episode_stages),
+        "episodes": dict(sorted(Counter(stage.value for stage in episode_stages.values()).items())),
+        "stalled": request.stalled_reason is not None,
+        "stalled_reason": request.stalled_reason,
+        "poster": request.poster,
+        "jellyfin_id": _first(request, IdKind.JELLYFIN_ITEM),
+        "timeline": timeline_attribute(request),
+    }
+
+
+def timeline_attribute(request: TrackedRequest) -> list[dict[str, Any]]:
+    """The timeline, capped: the first entry (where it started) and the newest ones."""
+    entries = request.timeline
+    if len(entries) > TIMELINE_ATTRIBUTE_ENTRIES:
+        entries = [entries[0], *entries[-(TIMELINE_ATTRIBUTE_ENTRIES - 1) :]]
+    return [_entry(entry) for entry in entries]
+
+
+def _entry(entry: TimelineEntry) -> dict[str, Any]:
+    detail = entry.detail if len(entry.detail) <= DETAIL_MAX_CHARS else entry.detail[: DETAIL_MAX_CHARS - 1] + "…"
+    return {
+        "stage": entry.stage.value,
+        "at": datetime.fromtimestamp(entry.at, UTC).isoformat(timespec="seconds"),
+        "source": entry.source,
+        "detail": detail,
+        "inferred": entry.inferred,
+    }
+
+
+def _first(request: TrackedRequest, *kinds: IdKind) -> str | None:
+    for kind in kinds:
+        if values := request.ids_of(kind):
+            return values[0]
+    return None
+
+
+def _scoped(value: str | None) -> str | None:
+    """Drop the instance prefix of a scoped id ("seerr:69" -> "69")."""
+    return value.rsplit(":", 1)[-1] if value else None

@@ -1,0 +1,31 @@
+"""Constants of the Media Request Tracker integration."""
+
+from __future__ import annotations
+
+from typing import Final
+
+DOMAIN: Final = "media_request_tracker"
+
+EVENT_STAGE_CHANGED: Final = f"{DOMAIN}_stage_changed"
+
+CONF_RETENTION_HOURS: Final = "retention_hours"
+CONF_PENDING_HOURS: Final = "pending_hours"
+DEFAULT_RETENTION_HOURS: Final = 72
+DEFAULT_PENDING_HOURS: Final = 6
+
+STORAGE_KEY: Final = DOMAIN
+STORAGE_VERSION: Final = 1
+STORAGE_MINOR_VERSION: Final = 1
+SAVE_DELAY_SECONDS: Final = 10
+
+HOUSEKEEPING_INTERVAL_SECONDS: Final = 300
+# Progress-only changes are written at most this often, so a download does not flood the recorder.
+PROGRESS_WRITE_INTERVAL_SECONDS: Final = 30
+
+# Service types a user can add, each as a config subentry.
+SERVICE_TYPES: Final = ("seerr", "radarr", "sonarr", "qbittorrent", "jellyfin", "shoko")
+
+# Keys whose values are secrets: never logged, shown as attributes, or put in diagnostics.
+SECRET_KEYS: Final = frozenset(
+    {"api_key", "apikey", "password", "username", "webhook_id", "webhook_secret", "auth_header", "token"}
+)

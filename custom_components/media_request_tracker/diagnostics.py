@@ -1,0 +1,50 @@
+"""Diagnostics: the configuration and every tracked request, with secrets removed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.core import HomeAssistant
+from yarl import URL
+
+from .const import SECRET_KEYS
+from .runtime import MediaRequestTrackerConfigEntry
+from .tracker.serialization import dump_tracker
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: MediaRequestTrackerConfigEntry
+) -> dict[str, Any]:
+    """Return what a bug report needs."""
+    return {
+        "entry": {
+            "title": entry.title,
+            "data": redact(dict(entry.data)),
+            "options": redact(dict(entry.options)),
+        },
+        "services": [
+            {"type": subentry.subentry_type, "title": subentry.title, "data": redact(dict(subentry.data))}
+            for subentry in entry.subentries.values()
+        ],
+        "tracker": dump_tracker(entry.runtime_data.tracker),
+    }
+
+
+def redact(data: dict[str, Any]) -> dict[str, Any]:
+    """Redact secret keys, and credentials embedded in URLs."""
+    redacted: dict[str, Any] = async_redact_data(data, SECRET_KEYS)
+    for key, value in redacted.items():
+        if isinstance(value, str) and "://" in value:
+            redacted[key] = _without_credentials(value)
+    return redacted
+
+
+def _without_credentials(value: str) -> str:
+    try:
+        url = URL(value)
+    except ValueError:
+        return "**REDACTED**"
+    if url.user or url.password:
+        url = url.with_user(None)
+    return str(url.with_query(None)) if url.query else str(url)

@@ -1,0 +1,175 @@
+"""The integration's runtime: the tracker, its store, and how its changes reach Home Assistant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+import logging
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CONF_PENDING_HOURS,
+    CONF_RETENTION_HOURS,
+    DEFAULT_PENDING_HOURS,
+    DEFAULT_RETENTION_HOURS,
+    DOMAIN,
+    EVENT_STAGE_CHANGED,
+    HOUSEKEEPING_INTERVAL_SECONDS,
+)
+from .store import TrackerStore
+from .tracker import Change, Evidence, TrackedRequest, Tracker
+
+_LOGGER = logging.getLogger(__name__)
+
+type MediaRequestTrackerConfigEntry = ConfigEntry[TrackerRuntime]
+
+
+class TrackerRuntime:
+    """Feeds evidence to the tracker and publishes what changed: entities, bus events, storage."""
+
+    def __init__(self, hass: HomeAssistant, entry: MediaRequestTrackerConfigEntry) -> None:
+        """Create the runtime of one config entry."""
+        self.hass = hass
+        self.entry = entry
+        self.tracker = Tracker(pending_ttl=entry.options.get(CONF_PENDING_HOURS, DEFAULT_PENDING_HOURS) * 3600)
+        self.store = TrackerStore(hass, entry.entry_id, self.tracker)
+
+    # --- signals entities listen to ------------------------------------------------------------------------
+
+    @property
+    def signal_new_request(self) -> str:
+        """Dispatched with a Change when a request is first tracked."""
+        return f"{DOMAIN}_{self.entry.entry_id}_new_request"
+
+    def signal_request_updated(self, key: str) -> str:
+        """Dispatched with a Change when one request changed."""
+        return f"{DOMAIN}_{self.entry.entry_id}_request_{key}"
+
+    @property
+    def signal_tracker_updated(self) -> str:
+        """Dispatched (no arguments) after any change, for the summary sensors."""
+        return f"{DOMAIN}_{self.entry.entry_id}_updated"
+
+    @property
+    def signal_stage_changed(self) -> str:
+        """Dispatched with the bus event's data after a request changed stage."""
+        return f"{DOMAIN}_{self.entry.entry_id}_stage_changed"
+
+    # --- lifecycle -----------------------------------------------------------------------------------------
+
+    async def async_start(self) -> None:
+        """Load the stored requests and start housekeeping."""
+        await self.store.async_load()
+        self.entry.async_on_unload(
+            async_track_time_interval(
+                self.hass,
+                self._housekeeping,
+                timedelta(seconds=HOUSEKEEPING_INTERVAL_SECONDS),
+                name=f"{DOMAIN} housekeeping",
+            )
+        )
+
+    async def async_stop(self) -> None:
+        """Write the state now (the entry is unloading)."""
+        await self.store.async_save()
+
+    @property
+    def retention_seconds(self) -> float:
+        """How long a finished request stays before it is removed."""
+        return float(self.entry.options.get(CONF_RETENTION_HOURS, DEFAULT_RETENTION_HOURS)) * 3600
+
+    # --- evidence in, changes out --------------------------------------------------------------------------
+
+    @callback
+    def ingest(self, evidence: Iterable[Evidence]) -> list[Change]:
+        """Apply evidence from a source and publish what changed."""
+        changes: list[Change] = []
+        for item in evidence:
+            changes.extend(self.tracker.apply(item))
+        self._publish(changes)
+        return changes
+
+    @callback
+    def apply_to(self, key: str, evidence: Evidence) -> list[Change]:
+        """Apply evidence to one chosen request (an action a person took)."""
+        changes = self.tracker.apply_to(key, evidence)
+        self._publish(changes)
+        return changes
+
+    @callback
+    def _publish(self, changes: list[Change]) -> None:
+        if not changes:
+            return
+        for change in changes:
+            if change.old_stage is None:
+                async_dispatcher_send(self.hass, self.signal_new_request, change)
+            else:
+                async_dispatcher_send(self.hass, self.signal_request_updated(change.request.key), change)
+        async_dispatcher_send(self.hass, self.signal_tracker_updated)
+        self.store.schedule_save()
+
+    @callback
+    def announce_stage_change(self, entity_id: str, change: Change) -> None:
+        """Fire the stage-changed bus event (the request's sensor calls this once it knows its entity id)."""
+        data = stage_changed_event_data(entity_id, change)
+        self.hass.bus.async_fire(EVENT_STAGE_CHANGED, data)
+        async_dispatcher_send(self.hass, self.signal_stage_changed, data)
+
+    # --- removal -------------------------------------------------------------------------------------------
+
+    @callback
+    def remove_request(self, key: str) -> bool:
+        """Stop tracking a request and remove its entity from the registry (no orphan is left)."""
+        if self.tracker.remove(key) is None:
+            return False
+        registry = er.async_get(self.hass)
+        if entity_id := registry.async_get_entity_id("sensor", DOMAIN, request_unique_id(self.entry, key)):
+            registry.async_remove(entity_id)
+        async_dispatcher_send(self.hass, self.signal_tracker_updated)
+        self.store.schedule_save()
+        return True
+
+    @callback
+    def _housekeeping(self, now: datetime) -> None:
+        timestamp = now.timestamp()
+        for key in self.tracker.expired(timestamp, self.retention_seconds):
+            _LOGGER.debug("Removing request %s: finished longer than the retention time ago", key)
+            self.remove_request(key)
+        if self.tracker.expire_pending(timestamp):
+            self.store.schedule_save()
+
+
+def request_unique_id(entry: ConfigEntry, key: str) -> str:
+    """The unique id of a request's sensor."""
+    return f"{entry.entry_id}-request-{key}"
+
+
+def display_name(request: TrackedRequest) -> str:
+    """How a request is named to people."""
+    if request.title is None:
+        return f"Request {request.key}"
+    return f"{request.title} ({request.year})" if request.year else request.title
+
+
+def stage_changed_event_data(entity_id: str, change: Change) -> dict[str, Any]:
+    """The data of a stage-changed event: enough for an automation to notify the right person."""
+    request = change.request
+    return {
+        "entity_id": entity_id,
+        "request_key": request.key,
+        "title": request.title,
+        "year": request.year,
+        "media_type": request.media_type,
+        "from_stage": change.old_stage,
+        "to_stage": change.new_stage,
+        "requested_by": request.requested_by,
+        "stalled_reason": request.stalled_reason,
+        "at": dt_util.utc_from_timestamp(request.stage_since).isoformat(),
+    }
