@@ -30,6 +30,7 @@ FEED_OF_GROUP = {"ShokoEvent": "shoko", "AniDB": "anidb", "Queue": "queue", "AVD
 """Event name prefix (the emitter's group) -> the `feeds=` value that joins it (`AggregateHub.cs`)."""
 
 INVOCATION, COMPLETION, PING, CLOSE = 1, 3, 6, 7
+CLOSE_TIMEOUT = 2.0
 
 
 def cross_reference(
@@ -102,6 +103,16 @@ def file_event(
     }
 
 
+@dataclass(frozen=True)
+class HubRequest:
+    """How a client asked for a hub connection (negotiate or websocket)."""
+
+    path: str
+    feeds: str | None
+    key_in_header: bool
+    key_in_query: bool
+
+
 @dataclass(eq=False)
 class HubClient:
     """One websocket connection that completed the SignalR handshake."""
@@ -144,6 +155,11 @@ class SimulatedShoko(SimulatedService):
         self.rejected_ids: list[str] = []
         """Connection ids refused with 404 because they were unknown or already used."""
         self.pings_received = 0
+        self.hub_requests: list[HubRequest] = []
+        """Every negotiate and websocket request, in order."""
+        self.negotiations_waiting = 0
+        self._negotiation_open = asyncio.Event()
+        self._negotiation_open.set()
         self._pending: set[str] = set()
         self._clients: set[HubClient] = set()
         self._changed = asyncio.Condition()
@@ -293,6 +309,14 @@ class SimulatedShoko(SimulatedService):
                     delivered += 1
         return delivered
 
+    def stall_negotiation(self) -> None:
+        """Accept negotiate requests but do not answer them until `release_negotiation()`."""
+        self._negotiation_open.clear()
+
+    def release_negotiation(self) -> None:
+        """Answer stalled and later negotiate requests again."""
+        self._negotiation_open.set()
+
     async def drop_connections(self, error: str | None = None) -> int:
         """Close every hub connection from the server side (close message, then websocket close)."""
         clients = list(self._clients)
@@ -405,8 +429,14 @@ class SimulatedShoko(SimulatedService):
     # SignalR.
 
     async def _negotiate(self, request: web.Request) -> web.Response:
+        self._record(request)
         if not self._hub_authorized(request):
             raise web.HTTPUnauthorized
+        self.negotiations_waiting += 1
+        try:
+            await self._negotiation_open.wait()
+        finally:
+            self.negotiations_waiting -= 1
         self.negotiations += 1
         connection_id = secrets.token_urlsafe(16)
         transports = [
@@ -431,10 +461,22 @@ class SimulatedShoko(SimulatedService):
             return not self.is_v6
         return self._authorized(request)
 
+    def _record(self, request: web.Request) -> None:
+        self.hub_requests.append(
+            HubRequest(
+                path=request.path,
+                feeds=request.query.get("feeds"),
+                key_in_header="apikey" in request.headers,
+                key_in_query="apikey" in request.query,
+            )
+        )
+
     async def _hub(self, request: web.Request) -> web.StreamResponse:
+        self._record(request)
         if not self._hub_authorized(request):
             raise web.HTTPUnauthorized
-        socket = web.WebSocketResponse(autoping=True, max_msg_size=2**20)
+        # `timeout` bounds the wait for the client's answer to a close we start.
+        socket = web.WebSocketResponse(autoping=True, max_msg_size=2**20, timeout=CLOSE_TIMEOUT)
         if not socket.can_prepare(request).ok:
             return web.Response(status=400, text="Only WebSockets are simulated")
         connection_id = request.query.get("id")
@@ -488,23 +530,23 @@ class SimulatedShoko(SimulatedService):
             keepalive.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keepalive
+            # Gone for broadcasting at once, even while the close handshake below waits for the client.
             await self._unregister(client)
+            await client.socket.close()
 
     async def _read(self, client: HubClient) -> None:
-        """Read client messages until the socket closes; time out a silent client as ASP.NET does."""
+        """Read client messages until either side ends the connection; time out a silent client."""
         while not client.socket.closed:
             try:
                 message = await client.socket.receive(timeout=self.client_timeout)
             except TimeoutError:
                 error = "Server timeout elapsed without receiving a message from the client."
                 await client.send({"type": CLOSE, "error": error, "allowReconnect": True})
-                await client.socket.close()
                 return
             if message.type is not WSMsgType.TEXT:
                 return
             for record in filter(None, message.data.split(RECORD_SEPARATOR)):
                 if not await self._on_client_message(client, json.loads(record)):
-                    await client.socket.close()
                     return
 
     async def _on_client_message(self, client: HubClient, message: Mapping[str, Any]) -> bool:
