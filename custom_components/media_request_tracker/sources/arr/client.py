@@ -1,0 +1,311 @@
+"""Radarr/Sonarr v3 client: server check, queue and history catch-up, and the tracker's webhook connection."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+import json
+import re
+from typing import Any, Final, Literal
+
+import aiohttp
+
+from ..errors import CannotConnect, InvalidAuth, UnexpectedResponse, UpstreamError
+from ..fields import int_field, json_list, json_object, list_field
+from ..http import REQUEST_TIMEOUT, JsonApi
+from .models import ArrHistoryRecord, ArrNotification, ArrQueueRecord, ArrStatus, WebhookSetup
+
+type ArrKind = Literal["radarr", "sonarr"]
+
+API_KEY_HEADER = "X-Api-Key"
+PAGE_SIZE = 100
+"""Records fetched per call while paging through the queue and history."""
+
+WEBHOOK_IMPLEMENTATION = "Webhook"
+WEBHOOK_METHOD_POST: Final = 1
+"""`WebhookMethod.POST` (2 is PUT)."""
+
+_COMMON_EVENTS: Final[dict[str, bool]] = {
+    "onGrab": True,
+    "onDownload": True,
+    "onUpgrade": True,
+    "onRename": False,
+    "onHealthIssue": True,
+    "includeHealthWarnings": False,
+    "onHealthRestored": True,
+    "onApplicationUpdate": False,
+    "onManualInteractionRequired": True,
+}
+WEBHOOK_EVENTS: Final[dict[ArrKind, dict[str, bool]]] = {
+    "radarr": {
+        **_COMMON_EVENTS,
+        "onMovieAdded": True,
+        "onMovieDelete": True,
+        "onMovieFileDelete": True,
+        # The file an upgrade replaces is not a deletion the requester cares about.
+        "onMovieFileDeleteForUpgrade": False,
+    },
+    "sonarr": {
+        **_COMMON_EVENTS,
+        # One extra Download event with `episodeFiles[]` once every file of a release is imported (v4.0.6+).
+        "onImportComplete": True,
+        "onSeriesAdd": True,
+        "onSeriesDelete": True,
+        "onEpisodeFileDelete": True,
+        "onEpisodeFileDeleteForUpgrade": False,
+    },
+}
+"""The connection's event flags per kind; servers ignore the flags they do not know (older versions)."""
+
+_TORRENT_HASH = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+_REDACTED = "<redacted>"
+
+
+class WebhookUnreachable(UpstreamError):
+    """The service could not deliver its test event to the webhook URL: it cannot reach Home Assistant.
+
+    `server_message` is the service's own explanation, with the URL and password taken out.
+    """
+
+    def __init__(self, message: str, *, server_message: str) -> None:
+        """Keep the server's explanation next to our summary."""
+        super().__init__(f"{message}: {server_message}")
+        self.server_message = server_message
+
+
+class _ArrApi(JsonApi):
+    """`JsonApi` plus a save call that reads the body of a rejected save, which says why the test failed."""
+
+    async def save(self, method: str, path: str, resource: Mapping[str, Any], secrets: Sequence[str]) -> Any:
+        """POST or PUT a provider resource and return the saved resource.
+
+        The server tests an enabled connection before saving it: a URL it cannot reach comes back as HTTP 500
+        (connection refused, timeout) or as a 400 validation failure on `Url` (any HTTP error answer).
+        """
+        url = self.url(path)
+        try:
+            async with self._session.request(
+                method, url, json=resource, headers=self._headers, ssl=self._ssl, timeout=REQUEST_TIMEOUT
+            ) as response:
+                status, body = response.status, await response.read()
+        except (aiohttp.ClientError, TimeoutError) as err:
+            raise CannotConnect(f"{method} {url.path}: {type(err).__name__}") from err
+        if status in (401, 403):
+            raise InvalidAuth(f"{method} {url.path}: HTTP {status}")
+        if status >= 400:
+            raise _rejection(f"{method} {url.path}", status, body, secrets)
+        try:
+            return json.loads(body) if body.strip() else None
+        except ValueError as err:
+            raise UnexpectedResponse(f"{method} {url.path}: not JSON") from err
+
+
+class ArrClient:
+    """A typed client for one Radarr or Sonarr over a shared aiohttp session.
+
+    Every method raises `CannotConnect`, `InvalidAuth` or `UnexpectedResponse` (from `sources.errors`);
+    `ensure_webhook` also raises `WebhookUnreachable`.
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        url: str,
+        api_key: str,
+        kind: ArrKind,
+        *,
+        verify_ssl: bool = True,
+    ) -> None:
+        """Prepare calls to the server at `url` (a URL base such as `/radarr` is kept)."""
+        if kind not in WEBHOOK_EVENTS:
+            raise ValueError(f"unknown *arr kind {kind!r}")
+        self.kind: ArrKind = kind
+        self._api = _ArrApi(session, url, headers={API_KEY_HEADER: api_key}, verify_ssl=verify_ssl)
+
+    @property
+    def app_name(self) -> str:
+        """The application name the server should report ("Radarr" or "Sonarr")."""
+        return self.kind.capitalize()
+
+    async def system_status(self) -> ArrStatus:
+        """The server's status; `UnexpectedResponse` when it is not the configured kind (e.g. Sonarr as Radarr)."""
+        status = ArrStatus.from_json(await self._api.get("/api/v3/system/status"))
+        if status.app_name.casefold() != self.kind:
+            raise UnexpectedResponse(f"the server is {status.app_name}, not {self.app_name}")
+        return status
+
+    async def notifications(self) -> list[ArrNotification]:
+        """Every configured connection."""
+        data = json_list(await self._api.get("/api/v3/notification"), f"{self.app_name} notifications")
+        return [ArrNotification.from_json(item) for item in data]
+
+    async def ensure_webhook(self, name: str, url: str, username: str, password: str) -> WebhookSetup:
+        """Make sure exactly one webhook connection called `name` POSTs the tracked events to `url`.
+
+        An existing webhook connection with this name (or, failing that, this URL) is updated in place; other
+        webhook connections with the same name or URL are deleted. The server tests the URL before saving a
+        changed connection, so `WebhookUnreachable` means it cannot reach Home Assistant at `url`. Empty
+        `username` and `password` mean no basic auth.
+        """
+        ours = self._matching(await self.notifications(), name, url)
+        by_name = [item for item in ours if item.name.casefold() == name.casefold()]
+        existing = (by_name or ours)[0] if ours else None
+        resource = _webhook_resource(
+            self.kind,
+            existing.raw if existing else None,
+            name=name,
+            url=url,
+            username=username,
+            password=password,
+        )
+        secrets = (password, url)
+        if existing is None:
+            saved = await self._api.save("POST", "/api/v3/notification", resource, secrets)
+        else:
+            saved = await self._api.save("PUT", f"/api/v3/notification/{existing.id}", resource, secrets)
+        saved_id = _saved_id(saved, existing)
+        removed = tuple(item.id for item in ours if item.id != saved_id)
+        for notification_id in removed:
+            await self._api.request("DELETE", f"/api/v3/notification/{notification_id}")
+        return WebhookSetup(id=saved_id, created=existing is None, removed_ids=removed)
+
+    async def remove_webhook(self, name: str, url: str) -> tuple[int, ...]:
+        """Delete every webhook connection called `name` or posting to `url`; return their ids."""
+        removed = tuple(item.id for item in self._matching(await self.notifications(), name, url))
+        for notification_id in removed:
+            await self._api.request("DELETE", f"/api/v3/notification/{notification_id}")
+        return removed
+
+    async def queue(self) -> list[ArrQueueRecord]:
+        """Every download in the queue, with its movie (Radarr) or series and episode (Sonarr)."""
+        include = (
+            {"includeMovie": "true"} if self.kind == "radarr" else {"includeSeries": "true", "includeEpisode": "true"}
+        )
+        records = await self._all_pages("/api/v3/queue", include)
+        return [ArrQueueRecord.from_json(record) for record in records]
+
+    async def history_for_download(self, download_id: str) -> list[ArrHistoryRecord]:
+        """Every history record of one download (grab, import, failure), newest first.
+
+        Torrent hashes are sent upper-case because that is how the server stores them and the filter is
+        case-sensitive; other download ids (usenet) are sent as given.
+        """
+        if _TORRENT_HASH.fullmatch(download_id):
+            download_id = download_id.upper()
+        include = (
+            {"includeMovie": "true"} if self.kind == "radarr" else {"includeSeries": "true", "includeEpisode": "true"}
+        )
+        records = await self._all_pages("/api/v3/history", {"downloadId": download_id, **include})
+        return [ArrHistoryRecord.from_json(record) for record in records]
+
+    async def _all_pages(self, path: str, params: Mapping[str, str]) -> list[Any]:
+        """The records of every page of a paged v3 endpoint."""
+        what = f"{self.app_name} {path}"
+        found: dict[Any, Any] = {}
+        page = 1
+        while True:
+            data = json_object(await self._api.get(path, {**params, "page": page, "pageSize": PAGE_SIZE}), what)
+            records = list_field(data, "records", what)
+            total = int_field(data, "totalRecords", what)
+            before = len(found)
+            for record in records:
+                found.setdefault(json_object(record, what).get("id"), record)
+            # A page that adds nothing new means the server ignored `page`: stop instead of looping forever.
+            if not records or len(found) == before or page * PAGE_SIZE >= total:
+                return list(found.values())
+            page += 1
+
+    @staticmethod
+    def _matching(notifications: list[ArrNotification], name: str, url: str) -> list[ArrNotification]:
+        """The webhook connections that are the tracker's: same name (case-insensitive, like the server) or URL."""
+        return [
+            item
+            for item in notifications
+            if item.implementation == WEBHOOK_IMPLEMENTATION
+            and (item.name.casefold() == name.casefold() or item.url == url)
+        ]
+
+
+def _webhook_resource(
+    kind: ArrKind,
+    existing: Mapping[str, Any] | None,
+    *,
+    name: str,
+    url: str,
+    username: str,
+    password: str,
+) -> dict[str, Any]:
+    """The connection resource to save: the existing one or a new one, with our settings and event flags.
+
+    Starting from the existing resource keeps what the user may have added (tags, extra headers).
+    """
+    resource: dict[str, Any] = (
+        dict(existing)
+        if existing
+        else {"implementation": WEBHOOK_IMPLEMENTATION, "configContract": "WebhookSettings", "tags": []}
+    )
+    resource["name"] = name
+    resource["fields"] = _merge_fields(
+        list_field(resource, "fields", "*arr notification"),
+        {"url": url, "method": WEBHOOK_METHOD_POST, "username": username, "password": password},
+    )
+    resource.update(WEBHOOK_EVENTS[kind])
+    return resource
+
+
+def _merge_fields(fields: list[Any], values: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Set `values` in a provider's `fields` list, keeping the other entries (such as `headers`) as they are.
+
+    The server masks the stored password as "********" and would keep the old one if that came back, so the
+    password is always sent in full.
+    """
+    merged: list[dict[str, Any]] = []
+    for entry in fields:
+        item = dict(json_object(entry, "*arr notification field"))
+        if item.get("name") in values:
+            item["value"] = values[item["name"]]
+        merged.append(item)
+    present = {item.get("name") for item in merged}
+    merged.extend({"name": key, "value": value} for key, value in values.items() if key not in present)
+    return merged
+
+
+def _saved_id(saved: Any, existing: ArrNotification | None) -> int:
+    """The id of the saved connection: from the answer, or the updated one's when the answer has none."""
+    if saved is None and existing is not None:
+        return existing.id
+    return int_field(json_object(saved, "*arr saved notification"), "id", "*arr saved notification")
+
+
+def _rejection(call: str, status: int, body: bytes, secrets: Sequence[str]) -> UpstreamError:
+    """The error for a rejected save: unreachable URL, another validation failure, or a plain HTTP error."""
+    try:
+        decoded = json.loads(body)
+    except ValueError:
+        decoded = None
+    if status == 400 and isinstance(decoded, list):
+        failures = [item for item in decoded if isinstance(item, Mapping)]
+        message = _redact("; ".join(str(item.get("errorMessage", "")) for item in failures), secrets)
+        if any(str(item.get("propertyName", "")).casefold() == "url" for item in failures):
+            return WebhookUnreachable(
+                "the server could not deliver a test event to the webhook URL", server_message=message
+            )
+        return UnexpectedResponse(f"{call}: the server rejected the connection: {message}")
+    if status == 500 and isinstance(decoded, Mapping) and isinstance(decoded.get("message"), str):
+        # The test POST is the only network call behind this route; .NET network errors surface as a 500.
+        return WebhookUnreachable(
+            "the server could not reach the webhook URL", server_message=_redact(decoded["message"], secrets)
+        )
+    return UnexpectedResponse(f"{call}: HTTP {status}")
+
+
+def _redact(text: str, secrets: Sequence[str]) -> str:
+    """`text` without the secrets: the password, the webhook URL and its last path segment (the webhook id)."""
+    candidates = set()
+    for secret in secrets:
+        if secret:
+            candidates.add(secret)
+            candidates.add(secret.rstrip("/").rsplit("/", 1)[-1])
+    for secret in sorted(candidates, key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, _REDACTED)
+    return text

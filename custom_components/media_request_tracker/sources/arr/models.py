@@ -1,0 +1,220 @@
+"""Typed views of the Radarr/Sonarr v3 API answers the tracker needs.
+
+The API serialises with System.Text.Json: camelCase keys, enums as camelCase strings (`downloading`, `grabbed`),
+and null values left out, so optional fields may simply be absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..errors import UnexpectedResponse
+from ..fields import (
+    int_field,
+    json_object,
+    list_field,
+    opt_datetime_field,
+    opt_float_field,
+    opt_int_field,
+    opt_str_field,
+    str_field,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArrStatus:
+    """`GET /api/v3/system/status`."""
+
+    app_name: str
+    """"Radarr" or "Sonarr" (also "Lidarr", "Readarr", "Whisparr" for the relatives that are not supported)."""
+    instance_name: str | None
+    version: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> ArrStatus:
+        """Parse the status."""
+        obj = json_object(data, "*arr system status")
+        return cls(
+            app_name=str_field(obj, "appName", "*arr system status"),
+            instance_name=opt_str_field(obj, "instanceName", "*arr system status"),
+            version=str_field(obj, "version", "*arr system status"),
+        )
+
+
+def provider_field(resource: Mapping[str, Any], name: str) -> Any:
+    """The value of one entry of a provider resource's `fields` list (None when absent)."""
+    for entry in list_field(resource, "fields", "*arr provider"):
+        if isinstance(entry, Mapping) and entry.get("name") == name:
+            return entry.get("value")
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ArrNotification:
+    """One "Connection" (`/api/v3/notification` resource)."""
+
+    id: int
+    name: str
+    implementation: str
+    """"Webhook" for the kind the tracker creates."""
+    url: str | None
+    """The webhook URL, for webhook connections (it contains the Home Assistant webhook id: a secret)."""
+    username: str | None
+    events: Mapping[str, bool]
+    """The `on...` flags (`onGrab`, `onDownload`, ...) as the server reports them."""
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+    """The whole resource; the password in it is masked ("********") by the server."""
+
+    @classmethod
+    def from_json(cls, data: Any) -> ArrNotification:
+        """Parse one connection."""
+        obj = json_object(data, "*arr notification")
+        url = provider_field(obj, "url")
+        username = provider_field(obj, "username")
+        return cls(
+            id=int_field(obj, "id", "*arr notification"),
+            name=str_field(obj, "name", "*arr notification"),
+            implementation=str_field(obj, "implementation", "*arr notification"),
+            url=url if isinstance(url, str) else None,
+            username=username if isinstance(username, str) and username else None,
+            events={key: value for key, value in obj.items() if key.startswith("on") and isinstance(value, bool)},
+            raw=obj,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookSetup:
+    """What `ensure_webhook` did."""
+
+    id: int
+    """The id of the one webhook connection the tracker owns."""
+    created: bool
+    """True when it was created, False when an existing one was updated in place."""
+    removed_ids: tuple[int, ...] = ()
+    """Duplicates (same name or URL) that were deleted so exactly one remains."""
+
+
+def _status_messages(obj: Mapping[str, Any], what: str) -> tuple[str, ...]:
+    """Flatten `statusMessages: [{title, messages: [...]}]` to lines (titles are usually the release name)."""
+    lines: list[str] = []
+    for entry in list_field(obj, "statusMessages", what):
+        block = json_object(entry, f"{what} status message")
+        lines.extend(str(line) for line in list_field(block, "messages", what) if line)
+    return tuple(lines)
+
+
+def _nested(obj: Mapping[str, Any], key: str, what: str) -> Mapping[str, Any]:
+    """An included object (`movie`, `series`, `episode`), empty when the server left it out."""
+    value = obj.get(key)
+    return {} if value is None else json_object(value, f"{what} {key}")
+
+
+@dataclass(frozen=True, slots=True)
+class ArrQueueRecord:
+    """One entry of `/api/v3/queue`: a download Radarr/Sonarr is tracking."""
+
+    id: int
+    download_id: str | None
+    """The torrent hash in upper case (or a usenet client's id); compare hashes case-insensitively."""
+    title: str | None
+    status: str | None
+    """`downloading`, `completed`, `paused`, `queued`, `failed`, `warning`, ..."""
+    tracked_download_status: str | None
+    """`ok`, `warning`, `error`."""
+    tracked_download_state: str | None
+    """`downloading`, `importPending`, `importBlocked`, `importing`, `imported`, `failedPending`, `failed`, ..."""
+    size: float | None
+    size_left: float | None
+    time_left: str | None
+    """A .NET TimeSpan ("01:02:03" or "1.02:03:04")."""
+    estimated_completion: datetime | None
+    error_message: str | None
+    status_messages: tuple[str, ...]
+    protocol: str | None
+    download_client: str | None
+    output_path: str | None
+    movie_id: int | None
+    series_id: int | None
+    episode_id: int | None
+    season_number: int | None
+    episode_number: int | None
+    tmdb_id: int | None
+    tvdb_id: int | None
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, data: Any) -> ArrQueueRecord:
+        """Parse one queue record (with `movie`, or `series` and `episode`, when they were asked for)."""
+        what = "*arr queue record"
+        obj = json_object(data, what)
+        movie, series = _nested(obj, "movie", what), _nested(obj, "series", what)
+        episode = _nested(obj, "episode", what)
+        return cls(
+            id=int_field(obj, "id", what),
+            download_id=opt_str_field(obj, "downloadId", what),
+            title=opt_str_field(obj, "title", what),
+            status=opt_str_field(obj, "status", what),
+            tracked_download_status=opt_str_field(obj, "trackedDownloadStatus", what),
+            tracked_download_state=opt_str_field(obj, "trackedDownloadState", what),
+            size=opt_float_field(obj, "size", what),
+            size_left=opt_float_field(obj, "sizeleft", what),
+            time_left=opt_str_field(obj, "timeleft", what),
+            estimated_completion=opt_datetime_field(obj, "estimatedCompletionTime", what),
+            error_message=opt_str_field(obj, "errorMessage", what),
+            status_messages=_status_messages(obj, what),
+            protocol=opt_str_field(obj, "protocol", what),
+            download_client=opt_str_field(obj, "downloadClient", what),
+            output_path=opt_str_field(obj, "outputPath", what),
+            movie_id=opt_int_field(obj, "movieId", what),
+            series_id=opt_int_field(obj, "seriesId", what),
+            episode_id=opt_int_field(obj, "episodeId", what),
+            season_number=opt_int_field(obj, "seasonNumber", what),
+            episode_number=opt_int_field(episode, "episodeNumber", what),
+            tmdb_id=opt_int_field(movie or series, "tmdbId", what),
+            tvdb_id=opt_int_field(series, "tvdbId", what),
+            raw=obj,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ArrHistoryRecord:
+    """One entry of `/api/v3/history`."""
+
+    id: int
+    event_type: str
+    """`grabbed`, `downloadFolderImported`, `downloadFailed`, `movieFileDeleted`/`episodeFileDeleted`, ..."""
+    date: datetime | None
+    download_id: str | None
+    source_title: str | None
+    movie_id: int | None
+    series_id: int | None
+    episode_id: int | None
+    data: Mapping[str, Any]
+    """Event details as the server stores them (all values strings, e.g. `importedPath`, `droppedPath`)."""
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, data: Any) -> ArrHistoryRecord:
+        """Parse one history record."""
+        what = "*arr history record"
+        obj = json_object(data, what)
+        event_type = obj.get("eventType")
+        # Current servers send the enum name; very old ones sent its number. Keep either as text.
+        if not isinstance(event_type, str | int) or isinstance(event_type, bool):
+            raise UnexpectedResponse(f"{what}: eventType is missing")
+        details = obj.get("data")
+        return cls(
+            id=int_field(obj, "id", what),
+            event_type=str(event_type),
+            date=opt_datetime_field(obj, "date", what),
+            download_id=opt_str_field(obj, "downloadId", what),
+            source_title=opt_str_field(obj, "sourceTitle", what),
+            movie_id=opt_int_field(obj, "movieId", what),
+            series_id=opt_int_field(obj, "seriesId", what),
+            episode_id=opt_int_field(obj, "episodeId", what),
+            data=json_object(details, f"{what} data") if details is not None else {},
+            raw=obj,
+        )

@@ -1,0 +1,1 @@
+"""Seerr (and its predecessors Jellyseerr and Overseerr): requests, approvals and availability."""
