@@ -152,7 +152,7 @@ class QBittorrentClient:
             raise UnexpectedResponse("qBittorrent login: accepted, but no session cookie was set")
         self._session_cookie_names |= reply.set_cookies.keys()
         self._cookies = dict(reply.set_cookies)
-        _LOGGER.debug("Logged in to qBittorrent at %s", self._base)
+        _LOGGER.debug("Logged in to qBittorrent at %s", self._where)
 
     async def _post_login(self, blanked_names: set[str]) -> _Reply:
         """POST the credentials, sending empty session cookies so no other client's session is reused."""
@@ -173,10 +173,15 @@ class QBittorrentClient:
         """Log in again unless a concurrent call already replaced the `stale` session."""
         async with self._login_lock:
             if self._cookies is stale or not self._cookies:
-                _LOGGER.debug("qBittorrent session at %s expired; logging in again", self._base)
+                _LOGGER.debug("qBittorrent session at %s expired; logging in again", self._where)
                 await self._login()
 
     # HTTP
+
+    @property
+    def _where(self) -> str:
+        """Host and port for log lines (never the whole URL, which could carry user info)."""
+        return f"{self._base.host}:{self._base.port}"
 
     def _url(self, path: str) -> URL:
         return self._base.with_path(f"{self._base.path.rstrip('/')}/{API_PREFIX}{path}")
@@ -364,6 +369,8 @@ def _check_api(reply: _Reply, method: str, path: str) -> None:
     """Raise for an API answer that is not a success."""
     if reply.status in (401, 403):
         raise InvalidAuth(f"qBittorrent {method} {path}: HTTP {reply.status} after logging in")
+    if reply.status == 404:
+        raise UnexpectedResponse(f"qBittorrent {method} {path}: HTTP 404, not a qBittorrent WebUI API v2")
     if not 200 <= reply.status < 300:
         raise UnexpectedResponse(f"qBittorrent {method} {path}: HTTP {reply.status}")
 
