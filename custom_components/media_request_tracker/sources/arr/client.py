@@ -126,6 +126,13 @@ class ArrClient:
         """The application name the server should report ("Radarr" or "Sonarr")."""
         return self.kind.capitalize()
 
+    @property
+    def _includes(self) -> dict[str, str]:
+        """Query flags that embed the movie (Radarr) or series and episode (Sonarr) in queue and history records."""
+        if self.kind == "radarr":
+            return {"includeMovie": "true"}
+        return {"includeSeries": "true", "includeEpisode": "true"}
+
     async def system_status(self) -> ArrStatus:
         """The server's status; `UnexpectedResponse` when it is not the configured kind (e.g. Sonarr as Radarr)."""
         status = ArrStatus.from_json(await self._api.get("/api/v3/system/status"))
@@ -177,10 +184,7 @@ class ArrClient:
 
     async def queue(self) -> list[ArrQueueRecord]:
         """Every download in the queue, with its movie (Radarr) or series and episode (Sonarr)."""
-        include = (
-            {"includeMovie": "true"} if self.kind == "radarr" else {"includeSeries": "true", "includeEpisode": "true"}
-        )
-        records = await self._all_pages("/api/v3/queue", include)
+        records = await self._all_pages("/api/v3/queue", self._includes)
         return [ArrQueueRecord.from_json(record) for record in records]
 
     async def history_for_download(self, download_id: str) -> list[ArrHistoryRecord]:
@@ -191,10 +195,7 @@ class ArrClient:
         """
         if _TORRENT_HASH.fullmatch(download_id):
             download_id = download_id.upper()
-        include = (
-            {"includeMovie": "true"} if self.kind == "radarr" else {"includeSeries": "true", "includeEpisode": "true"}
-        )
-        records = await self._all_pages("/api/v3/history", {"downloadId": download_id, **include})
+        records = await self._all_pages("/api/v3/history", {"downloadId": download_id, **self._includes})
         return [ArrHistoryRecord.from_json(record) for record in records]
 
     async def _all_pages(self, path: str, params: Mapping[str, str]) -> list[Any]:
