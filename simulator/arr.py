@@ -1,0 +1,417 @@
+"""A simulated Radarr or Sonarr: system status, queue, history, and webhook "Connections" that really deliver.
+
+Connections behave like `ProviderControllerBase.cs`: names are unique (case-insensitively), an enabled connection
+is tested before it is created (and before an update that changes it) unless `forceSave=true`, the test POSTs a
+`Test` event to the URL with the connection's basic auth, a test answered with an HTTP error is a 400 validation
+failure on `Url`, and a test that cannot connect is a 500 with the .NET exception message. GET masks passwords
+as "********", and a PUT that sends the mask back keeps the stored password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from http import HTTPStatus
+from typing import Any, Literal
+
+import aiohttp
+from aiohttp import web
+
+from .base import SimulatedService
+from .payloads import post_webhook, radarr_test, sonarr_test
+
+type ArrKind = Literal["radarr", "sonarr"]
+
+DEFAULT_API_KEY = "arr-simulated-api-key"
+PRIVATE_VALUE = "********"
+WEBHOOK_METHODS = {1: "POST", 2: "PUT"}
+
+_VERSIONS: dict[ArrKind, str] = {"radarr": "6.0.3.10000", "sonarr": "4.0.19.2700"}
+_INCLUDES: dict[ArrKind, tuple[str, ...]] = {"radarr": ("movie",), "sonarr": ("series", "episode")}
+
+_EVENT_FLAGS = {
+    "Grab": "onGrab",
+    "Rename": "onRename",
+    "MovieAdded": "onMovieAdded",
+    "SeriesAdd": "onSeriesAdd",
+    "MovieDelete": "onMovieDelete",
+    "SeriesDelete": "onSeriesDelete",
+    "MovieFileDelete": "onMovieFileDelete",
+    "EpisodeFileDelete": "onEpisodeFileDelete",
+    "Health": "onHealthIssue",
+    "HealthRestored": "onHealthRestored",
+    "ApplicationUpdate": "onApplicationUpdate",
+    "ManualInteractionRequired": "onManualInteractionRequired",
+}
+"""Which connection flag lets an event type through (Download and file deletions are special-cased)."""
+
+_FIELD_PRIVACY = {"username": "userName", "password": "password"}
+
+
+def queue_record(
+    *,
+    record_id: int,
+    download_id: str,
+    title: str,
+    size: float = 4_000_000_000,
+    size_left: float = 2_000_000_000,
+    status: str = "downloading",
+    tracked_download_state: str = "downloading",
+    tracked_download_status: str = "ok",
+    movie: Mapping[str, Any] | None = None,
+    series: Mapping[str, Any] | None = None,
+    episode: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A `/api/v3/queue` record; pass `movie` (Radarr) or `series` and `episode` (Sonarr) as webhook objects."""
+    record: dict[str, Any] = {
+        "id": record_id,
+        "title": title,
+        "size": size,
+        "sizeleft": size_left,
+        "timeleft": "00:10:00",
+        "estimatedCompletionTime": "2026-01-01T00:10:00Z",
+        "added": "2026-01-01T00:00:00Z",
+        "status": status,
+        "trackedDownloadStatus": tracked_download_status,
+        "trackedDownloadState": tracked_download_state,
+        "statusMessages": [],
+        "downloadId": download_id,
+        "protocol": "torrent",
+        "downloadClient": "qBittorrent",
+        "downloadClientHasPostImportCategory": False,
+        "indexer": "Example Indexer (Prowlarr)",
+        "outputPath": f"/downloads/complete/{title}",
+    }
+    if movie is not None:
+        record |= {"movieId": movie["id"], "movie": dict(movie)}
+    if series is not None:
+        record |= {"seriesId": series["id"], "series": dict(series)}
+    if episode is not None:
+        record |= {"episodeId": episode["id"], "seasonNumber": episode["seasonNumber"], "episode": dict(episode)}
+    return record
+
+
+def history_record(
+    *,
+    record_id: int,
+    download_id: str,
+    event_type: str,
+    source_title: str,
+    date: str = "2026-01-01T00:00:00Z",
+    movie_id: int | None = None,
+    series_id: int | None = None,
+    episode_id: int | None = None,
+    data: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """A `/api/v3/history` record; `event_type` is the camelCase enum name (`grabbed`, ...)."""
+    record: dict[str, Any] = {
+        "id": record_id,
+        "sourceTitle": source_title,
+        "date": date,
+        "downloadId": download_id,
+        "eventType": event_type,
+        "data": dict(data or {}),
+    }
+    ids = {"movieId": movie_id, "seriesId": series_id, "episodeId": episode_id}
+    record.update({key: value for key, value in ids.items() if value is not None})
+    return record
+
+
+class SimulatedArr(SimulatedService):
+    """Radarr (`kind="radarr"`) or Sonarr (`kind="sonarr"`) on loopback; a wrong API key gets 401."""
+
+    def __init__(self, kind: ArrKind, api_key: str = DEFAULT_API_KEY, *, instance_name: str | None = None) -> None:
+        """An instance with an empty queue, no history and no connections."""
+        self.kind: ArrKind = kind
+        self.api_key = api_key
+        self.app_name = kind.capitalize()
+        self.instance_name = instance_name or self.app_name
+        self.queue: list[dict[str, Any]] = []
+        self.history: list[dict[str, Any]] = []
+        self.notifications: dict[int, dict[str, Any]] = {}
+        self._next_id = 1
+        self._client: aiohttp.ClientSession | None = None
+        super().__init__()
+        self.app.middlewares.append(self._check_key)
+
+    # --- state -------------------------------------------------------------------------------------------
+
+    def set_queue(self, records: Iterable[Mapping[str, Any]]) -> None:
+        """Replace the queue (records as `/api/v3/queue` returns them, with their movie/series/episode)."""
+        self.queue = [dict(record) for record in records]
+
+    def set_history(self, records: Iterable[Mapping[str, Any]]) -> None:
+        """Replace the history (records as `/api/v3/history` returns them)."""
+        self.history = [dict(record) for record in records]
+
+    # --- delivering events -------------------------------------------------------------------------------
+
+    async def send(self, body: Mapping[str, Any]) -> dict[int, int | None]:
+        """Deliver a webhook body to every connection subscribed to its event type.
+
+        Returns the HTTP status per connection id (None when the connection failed), as the server would log it.
+        """
+        results: dict[int, int | None] = {}
+        for notification_id, notification in self.notifications.items():
+            if self._wants(notification, body):
+                results[notification_id] = await self._deliver(notification, body)
+        return results
+
+    def _wants(self, notification: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
+        """Whether a connection's flags let this event through."""
+        event = body.get("eventType")
+        if event == "Test":
+            return True
+        if event == "Download":
+            if "episodeFiles" in body:
+                flag = "onImportComplete"
+            else:
+                flag = "onUpgrade" if body.get("isUpgrade") else "onDownload"
+        elif event in {"MovieFileDelete", "EpisodeFileDelete"} and body.get("deleteReason") == "upgrade":
+            flag = "onMovieFileDeleteForUpgrade" if event == "MovieFileDelete" else "onEpisodeFileDeleteForUpgrade"
+        else:
+            flag = _EVENT_FLAGS.get(str(event), "")
+        return bool(notification.get(flag))
+
+    async def _deliver(self, notification: Mapping[str, Any], body: Mapping[str, Any]) -> int | None:
+        """POST (or PUT) one body to a connection with its basic auth; None when it cannot connect."""
+        settings = _settings(notification)
+        headers = {}
+        if settings["username"].strip() or settings["password"].strip():
+            headers["Authorization"] = aiohttp.BasicAuth(settings["username"], settings["password"]).encode()
+        method = WEBHOOK_METHODS.get(settings["method"], "POST")
+        try:
+            return await post_webhook(self._session(), settings["url"], body, headers, method=method)
+        except (aiohttp.ClientError, TimeoutError, ValueError):
+            return None
+
+    def _session(self) -> aiohttp.ClientSession:
+        """The outgoing HTTP session, opened on first use."""
+        if self._client is None or self._client.closed:
+            self._client = aiohttp.ClientSession()
+        return self._client
+
+    async def stop(self) -> None:
+        """Shut down, closing the outgoing session too."""
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+        await super().stop()
+
+    # --- HTTP --------------------------------------------------------------------------------------------
+
+    def setup_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_get("/api/v3/system/status", self._status)
+        router.add_get("/api/v3/queue", self._queue)
+        router.add_get("/api/v3/history", self._history)
+        router.add_get("/api/v3/notification", self._list_notifications)
+        router.add_post("/api/v3/notification", self._create_notification)
+        router.add_post("/api/v3/notification/test", self._test_notification)
+        router.add_get("/api/v3/notification/{id}", self._get_notification)
+        router.add_put("/api/v3/notification/{id}", self._update_notification)
+        router.add_delete("/api/v3/notification/{id}", self._delete_notification)
+
+    @web.middleware
+    async def _check_key(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        """Every API call needs the key, as `X-Api-Key` or `?apikey=`."""
+        key = request.headers.get("X-Api-Key") or request.query.get("apikey")
+        # Unknown paths get the router's 404: the real servers route before they authenticate.
+        if key != self.api_key and request.match_info.http_exception is None:
+            return web.Response(status=401)
+        return await handler(request)
+
+    async def _status(self, _request: web.Request) -> web.Response:
+        return web.json_response(
+            {
+                "appName": self.app_name,
+                "instanceName": self.instance_name,
+                "version": _VERSIONS[self.kind],
+                "isDebug": False,
+                "isProduction": True,
+                "authentication": "forms",
+                "urlBase": "",
+            }
+        )
+
+    async def _queue(self, request: web.Request) -> web.Response:
+        hidden = {name for name in _INCLUDES[self.kind] if not _flag(request.query, f"include{name.capitalize()}")}
+        records = [{key: value for key, value in record.items() if key not in hidden} for record in self.queue]
+        return web.json_response(_page(records, request.query, sort_key="timeleft", direction="ascending"))
+
+    async def _history(self, request: web.Request) -> web.Response:
+        download_id = request.query.get("downloadId")
+        # The filter is an SQL equality: case-sensitive, like the real one.
+        records = [record for record in self.history if download_id in (None, record.get("downloadId"))]
+        records.sort(key=lambda record: str(record.get("date", "")), reverse=True)
+        return web.json_response(_page(records, request.query, sort_key="date", direction="descending"))
+
+    async def _list_notifications(self, _request: web.Request) -> web.Response:
+        items = sorted(self.notifications.values(), key=lambda item: str(item["name"]))
+        return web.json_response([_masked(item) for item in items])
+
+    async def _get_notification(self, request: web.Request) -> web.Response:
+        notification = self.notifications.get(_id(request))
+        if notification is None:
+            return _not_found()
+        return web.json_response(_masked(notification))
+
+    async def _create_notification(self, request: web.Request) -> web.Response:
+        resource = _normalized(await request.json(), None)
+        failure = await self._validate_and_test(resource, None, force=_flag(request.query, "forceSave"))
+        if failure is not None:
+            return failure
+        resource["id"] = self._next_id
+        self._next_id += 1
+        self.notifications[resource["id"]] = resource
+        return web.json_response(_masked(resource), status=201)
+
+    async def _update_notification(self, request: web.Request) -> web.Response:
+        existing = self.notifications.get(_id(request))
+        if existing is None:
+            return _not_found()
+        resource = _normalized(await request.json(), existing)
+        resource["id"] = existing["id"]
+        if resource != existing:
+            failure = await self._validate_and_test(resource, existing["id"], force=_flag(request.query, "forceSave"))
+            if failure is not None:
+                return failure
+            self.notifications[existing["id"]] = resource
+        return web.json_response(_masked(resource), status=202)
+
+    async def _delete_notification(self, request: web.Request) -> web.Response:
+        if self.notifications.pop(_id(request), None) is None:
+            return _not_found()
+        return web.json_response({})
+
+    async def _test_notification(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        existing = self.notifications.get(body.get("id") or 0)
+        failure = await self._test(_normalized(body, existing))
+        return failure or web.json_response({})
+
+    async def _validate_and_test(
+        self, resource: Mapping[str, Any], own_id: int | None, *, force: bool
+    ) -> web.Response | None:
+        """Validation, then the test of an enabled connection (skipped with `forceSave`)."""
+        name = str(resource.get("name") or "")
+        if not name:
+            return _invalid("Name", "'Name' must not be empty.")
+        if any(
+            item["name"].casefold() == name.casefold() and item["id"] != own_id for item in self.notifications.values()
+        ):
+            return _invalid("Name", "Should be unique")
+        if not _settings(resource)["url"]:
+            return _invalid("Url", "'Url' must not be empty.")
+        enabled = any(value is True for key, value in resource.items() if key.startswith("on"))
+        return None if force or not enabled else await self._test(resource)
+
+    async def _test(self, resource: Mapping[str, Any]) -> web.Response | None:
+        """`Webhook.Test()`: POST a Test event; an HTTP error is a validation failure, no connection a 500."""
+        settings = _settings(resource)
+        body = radarr_test(self.instance_name) if self.kind == "radarr" else sonarr_test(self.instance_name)
+        status = await self._deliver(resource, body)
+        if status is None:
+            refused = f"Connection refused ({settings['url']})"
+            return web.json_response(
+                {"message": refused, "description": f"HttpRequestException: {refused}"}, status=500
+            )
+        if status >= 400:
+            method = WEBHOOK_METHODS.get(settings["method"], "POST")
+            detail = f"HTTP request failed: [{status}:{_reason(status)}] [{method}] at [{settings['url']}]"
+            return _invalid("Url", f"Unable to send test message: Unable to post to webhook: {detail}")
+        return None
+
+
+def _reason(status: int) -> str:
+    """.NET's `HttpStatusCode` name for a status ("NotFound")."""
+    try:
+        return HTTPStatus(status).phrase.replace(" ", "").replace("-", "")
+    except ValueError:
+        return str(status)
+
+
+def _flag(query: Mapping[str, str], name: str) -> bool:
+    """A boolean query parameter (ASP.NET binds them case-insensitively)."""
+    return query.get(name, "").lower() == "true"
+
+
+def _id(request: web.Request) -> int:
+    """The `{id}` of the route (0 when it is not a number, which matches nothing)."""
+    try:
+        return int(request.match_info["id"])
+    except ValueError:
+        return 0
+
+
+def _page(records: list[dict[str, Any]], query: Mapping[str, str], *, sort_key: str, direction: str) -> dict[str, Any]:
+    """A `PagingResource`: 1-based pages, default size 10."""
+    page = max(int(query.get("page", 1)), 1)
+    size = max(int(query.get("pageSize", 10)), 1)
+    return {
+        "page": page,
+        "pageSize": size,
+        "sortKey": sort_key,
+        "sortDirection": direction,
+        "totalRecords": len(records),
+        "records": records[(page - 1) * size : page * size],
+    }
+
+
+def _settings(resource: Mapping[str, Any]) -> dict[str, Any]:
+    """The webhook settings held in a resource's `fields` list, with the server's defaults."""
+    values = {
+        str(field.get("name")): field.get("value")
+        for field in resource.get("fields") or []
+        if isinstance(field, Mapping)
+    }
+    method = values.get("method")
+    return {
+        "url": str(values.get("url") or ""),
+        "method": method if isinstance(method, int) else 1,
+        "username": str(values.get("username") or ""),
+        "password": str(values.get("password") or ""),
+    }
+
+
+def _normalized(body: Mapping[str, Any], existing: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The resource as the server keeps it: fields carry their privacy, and a masked password keeps the old one."""
+    old_password = _settings(existing)["password"] if existing else ""
+    fields = []
+    for field in body.get("fields") or []:
+        entry = dict(field)
+        name = entry.get("name")
+        if name in _FIELD_PRIVACY:
+            entry["privacy"] = _FIELD_PRIVACY[str(name)]
+        if name == "password" and entry.get("value") == PRIVATE_VALUE:
+            entry["value"] = old_password
+        fields.append(entry)
+    resource = {key: value for key, value in body.items() if key != "id"}
+    resource["fields"] = fields
+    resource.setdefault("implementationName", resource.get("implementation"))
+    resource.setdefault("tags", [])
+    return resource
+
+
+def _masked(resource: Mapping[str, Any]) -> dict[str, Any]:
+    """A resource as GET returns it: passwords replaced by the mask."""
+    fields = [
+        {**field, "value": PRIVATE_VALUE} if field.get("privacy") == "password" and field.get("value") else field
+        for field in resource.get("fields", [])
+    ]
+    return {**resource, "fields": fields}
+
+
+def _invalid(property_name: str, message: str) -> web.Response:
+    """A FluentValidation failure list, as the error pipeline writes it (HTTP 400)."""
+    failure = {
+        "isWarning": False,
+        "propertyName": property_name,
+        "errorMessage": message,
+        "severity": "error",
+    }
+    return web.json_response([failure], status=400)
+
+
+def _not_found() -> web.Response:
+    return web.json_response({"message": "NotFound"}, status=404)
