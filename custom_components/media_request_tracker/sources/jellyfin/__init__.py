@@ -1,0 +1,1 @@
+"""Jellyfin: the library where a request finally becomes available."""
