@@ -125,6 +125,10 @@ class ShokoEventStream:
     `on_event(name, payload)` for each of `SHOKO_EVENTS` whose first argument is an object,
     `on_connected()` when the hub connection is up, `on_disconnected(reason)` when an up connection is lost.
     A callback that raises is logged and does not disturb the connection.
+
+    TLS: `ssl_context` (or, with `verify_ssl=False`, one that accepts any certificate) is used for the
+    websocket. pysignalr 1.3 negotiates over an HTTP session of its own that always verifies certificates,
+    so an https server with a self-signed certificate cannot be reached even with `verify_ssl=False`.
     """
 
     def __init__(
@@ -136,12 +140,15 @@ class ShokoEventStream:
         on_connected: ConnectedCallback | None = None,
         on_disconnected: DisconnectedCallback | None = None,
         verify_ssl: bool = True,
+        ssl_context: ssl.SSLContext | None = None,
         backoff: Backoff | None = None,
         connect_timeout: float = 30.0,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         """Prepare the stream; nothing connects before `start()`.
 
+        Pass a ready `ssl_context` for https servers (Home Assistant has a cached one): building a default
+        context loads the CA files, a blocking call in the event loop.
         `connect_timeout` bounds one whole attempt (negotiate, websocket upgrade and SignalR handshake), which
         pysignalr itself does not: a server that accepts and never answers would otherwise hold it forever.
         """
@@ -150,7 +157,9 @@ class ShokoEventStream:
         self._on_event = on_event
         self._on_connected = on_connected
         self._on_disconnected = on_disconnected
-        self._ssl = _insecure_ssl_context() if not verify_ssl and self._base.scheme == "https" else None
+        self._ssl = ssl_context
+        if not verify_ssl and self._base.scheme == "https":
+            self._ssl = _insecure_ssl_context()
         self._backoff = backoff or Backoff()
         self._connect_timeout = connect_timeout
         self._sleep = sleep
@@ -208,7 +217,7 @@ class ShokoEventStream:
         self._stopped = True
         task, self._task = self._task, None
         try:
-            if task is not None and task is not asyncio.current_task():
+            if task is not None:
                 task.cancel()
                 await asyncio.wait({task})
                 if not task.cancelled() and (error := task.exception()) is not None:
