@@ -288,7 +288,8 @@ class SimulatedArr(SimulatedService):
         body = await request.json()
         existing = self.notifications.get(body.get("id") or 0)
         failure = await self._test(_normalized(body, existing))
-        return failure or web.json_response({})
+        # A Response is falsy (it is a mapping with no items), so compare with None.
+        return failure if failure is not None else web.json_response({})
 
     async def _validate_and_test(
         self, resource: Mapping[str, Any], own_id: int | None, *, force: bool
