@@ -298,6 +298,20 @@ async def test_unreachable_on_update_keeps_the_old_connection(
     assert _field(arr.notifications[first.id], "url") == receiver.hook_url()
 
 
+async def test_test_webhook_later(client: ArrClient, arr: SimulatedArr, receiver: WebhookReceiver) -> None:
+    setup = await client.ensure_webhook(HOOK_NAME, receiver.hook_url(), HOOK_USER, HOOK_PASSWORD)
+    await client.test_webhook(setup.id)
+    assert [item.json()["eventType"] for item in receiver.received] == ["Test", "Test"]
+    # The stored password is used, not the mask the server hands out.
+    assert basic_auth(receiver.received[-1].headers["Authorization"]) == (HOOK_USER, HOOK_PASSWORD)
+    await receiver.down()
+    with pytest.raises(WebhookUnreachable) as caught:
+        await client.test_webhook(setup.id)
+    assert WEBHOOK_ID not in str(caught.value)
+    with pytest.raises(UnexpectedResponse):
+        await client.test_webhook(setup.id + 1)
+
+
 async def test_name_taken_by_another_kind_of_connection(
     session: aiohttp.ClientSession, client: ArrClient, arr: SimulatedArr, receiver: WebhookReceiver
 ) -> None:

@@ -12,7 +12,7 @@ import aiohttp
 from ..errors import CannotConnect, InvalidAuth, UnexpectedResponse, UpstreamError
 from ..fields import int_field, json_list, json_object, list_field
 from ..http import REQUEST_TIMEOUT, JsonApi
-from .models import ArrHistoryRecord, ArrNotification, ArrQueueRecord, ArrStatus, WebhookSetup
+from .models import ArrHistoryRecord, ArrNotification, ArrQueueRecord, ArrStatus, WebhookSetup, provider_field
 
 type ArrKind = Literal["radarr", "sonarr"]
 
@@ -174,6 +174,19 @@ class ArrClient:
         for notification_id in removed:
             await self._api.request("DELETE", f"/api/v3/notification/{notification_id}")
         return WebhookSetup(id=saved_id, created=existing is None, removed_ids=removed)
+
+    async def test_webhook(self, notification_id: int) -> None:
+        """Have the server send a Test event through an existing connection now.
+
+        Saving an unchanged connection does not test it again, so this is how to check later that the server
+        still reaches Home Assistant; `WebhookUnreachable` when it does not.
+        """
+        resource = json_object(
+            await self._api.get(f"/api/v3/notification/{notification_id}"), f"{self.app_name} notification"
+        )
+        url = provider_field(resource, "url")
+        # The password comes back masked; the server puts the stored one back for a resource with an id.
+        await self._api.save("POST", "/api/v3/notification/test", resource, (url if isinstance(url, str) else "",))
 
     async def remove_webhook(self, name: str, url: str) -> tuple[int, ...]:
         """Delete every webhook connection called `name` or posting to `url`; return their ids."""
