@@ -17,3 +17,7 @@ class InvalidAuth(UpstreamError):
 
 class UnexpectedResponse(UpstreamError):
     """The service answered, but not like the kind of server it was configured as."""
+
+
+class NotFound(UnexpectedResponse):
+    """The service answered 404: the thing looked up does not exist (or the URL is not this service's)."""

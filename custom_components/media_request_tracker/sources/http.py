@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from .errors import CannotConnect, InvalidAuth, UnexpectedResponse
+from .errors import CannotConnect, InvalidAuth, NotFound, UnexpectedResponse
 
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=20)
 
@@ -57,6 +57,8 @@ class JsonApi:
             ) as response:
                 if response.status in (401, 403):
                     raise InvalidAuth(f"{method} {url.path}: HTTP {response.status}")
+                if response.status == 404:
+                    raise NotFound(f"{method} {url.path}: HTTP 404")
                 if response.status >= 400:
                     raise UnexpectedResponse(f"{method} {url.path}: HTTP {response.status}")
                 body = await response.read()
