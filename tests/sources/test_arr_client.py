@@ -13,12 +13,12 @@ from custom_components.media_request_tracker.sources.arr.client import (
     WEBHOOK_EVENTS,
     ArrClient,
     ArrKind,
-    WebhookUnreachable,
 )
 from custom_components.media_request_tracker.sources.errors import (
     CannotConnect,
     InvalidAuth,
     UnexpectedResponse,
+    WebhookUnreachable,
 )
 from simulator import payloads
 from simulator.arr import PRIVATE_VALUE, SimulatedArr, history_record, queue_record

@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from custom_components.media_request_tracker.sources.arr.client import WebhookUnreachable
+from custom_components.media_request_tracker.sources.errors import WebhookUnreachable
 from custom_components.media_request_tracker.sources.errors import (
     CannotConnect,
     InvalidAuth,

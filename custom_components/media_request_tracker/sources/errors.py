@@ -21,3 +21,15 @@ class UnexpectedResponse(UpstreamError):
 
 class NotFound(UnexpectedResponse):
     """The service answered 404: the thing looked up does not exist (or the URL is not this service's)."""
+
+
+class WebhookUnreachable(UpstreamError):
+    """The service could not deliver its test event to the webhook URL: it cannot reach Home Assistant.
+
+    `server_message` is the service's own explanation, with the URL and password taken out.
+    """
+
+    def __init__(self, message: str, *, server_message: str) -> None:
+        """Keep the server's explanation next to our summary."""
+        super().__init__(f"{message}: {server_message}")
+        self.server_message = server_message

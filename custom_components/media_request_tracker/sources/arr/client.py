@@ -9,7 +9,7 @@ from typing import Any, Final, Literal
 
 import aiohttp
 
-from ..errors import CannotConnect, InvalidAuth, UnexpectedResponse, UpstreamError
+from ..errors import CannotConnect, InvalidAuth, UnexpectedResponse, UpstreamError, WebhookUnreachable
 from ..fields import int_field, json_list, json_object, list_field
 from ..http import REQUEST_TIMEOUT, JsonApi
 from .models import ArrHistoryRecord, ArrNotification, ArrQueueRecord, ArrStatus, WebhookSetup, provider_field
@@ -58,18 +58,6 @@ WEBHOOK_EVENTS: Final[dict[ArrKind, dict[str, bool]]] = {
 
 _TORRENT_HASH = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
 _REDACTED = "<redacted>"
-
-
-class WebhookUnreachable(UpstreamError):
-    """The service could not deliver its test event to the webhook URL: it cannot reach Home Assistant.
-
-    `server_message` is the service's own explanation, with the URL and password taken out.
-    """
-
-    def __init__(self, message: str, *, server_message: str) -> None:
-        """Keep the server's explanation next to our summary."""
-        super().__init__(f"{message}: {server_message}")
-        self.server_message = server_message
 
 
 class _ArrApi(JsonApi):

@@ -12,8 +12,7 @@ from typing import Any, Final, Literal
 
 import aiohttp
 
-from ..arr.client import WebhookUnreachable
-from ..errors import UnexpectedResponse
+from ..errors import UnexpectedResponse, WebhookUnreachable
 from ..fields import int_field, json_list, json_object
 from ..http import JsonApi
 from .models import TRACKED_NOTIFICATIONS, SeerrRequest, SeerrStatus, SeerrWebhookSettings
