@@ -305,11 +305,6 @@ def test_download_completed_without_a_size_keeps_the_known_size() -> None:
     assert request.progress == 1.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DownloadCompleted sets progress, speed and eta but not the phase: a download completed after a "
-    "metadata report still says it is fetching metadata",
-)
 def test_completed_download_no_longer_reports_the_metadata_phase() -> None:
     request = new_request()
     metadata = DownloadProgress(
@@ -494,11 +489,6 @@ def test_repeated_deletion_changes_nothing() -> None:
     assert not feed(request, deleted(at=21)).changed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="evidence of the old life arriving after a deletion (Jellyfin still lists the item) is recorded as "
-    "reached progress; the next grab lifts the deletion and the request jumps straight to available",
-)
 def test_stale_library_item_after_a_deletion_does_not_make_the_next_grab_available() -> None:
     request = available_movie()
     feed(request, deleted(at=20))
@@ -646,11 +636,6 @@ def test_requested_seasons_filter_which_episodes_count() -> None:
     assert request.stage is Stage.IMPORTING
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with no episode of a requested season known yet, the series' stage is taken from every download, "
-    "including those of seasons nobody requested",
-)
 def test_unrequested_season_does_not_set_the_stage_before_requested_episodes_are_known() -> None:
     request = series_request(
         grab(HASH_B, media=SHOW, episodes=ep(1, season=2), source="sonarr"),

@@ -244,11 +244,6 @@ def test_request_entry_missing_a_required_key_is_skipped(caplog: pytest.LogCaptu
     assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="load_tracker only catches KeyError/TypeError/ValueError; a stored container of the wrong shape "
-    "(downloads or problems not an object) raises AttributeError from .items() and stops the whole load",
-)
 @pytest.mark.parametrize("breakage", [{"downloads": []}, {"problems": "failed"}], ids=["downloads", "problems"])
 def test_request_with_a_container_of_the_wrong_shape_is_skipped(
     breakage: dict[str, Any], caplog: pytest.LogCaptureFixture
@@ -278,11 +273,6 @@ def test_malformed_held_evidence_is_skipped_with_a_warning(caplog: pytest.LogCap
     assert len([r for r in caplog.records if "Skipping stored evidence" in r.getMessage()]) == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="held evidence whose media is not an object raises AttributeError (.items()), which load_tracker does "
-    "not catch, so the whole load fails",
-)
 def test_held_evidence_with_media_of_the_wrong_shape_is_skipped() -> None:
     good = dump_evidence(progress(HASH_A, 0.5, at=5))
     data = {"version": SCHEMA_VERSION, "requests": [], "pending": [{**good, "media": "movie"}, good]}

@@ -231,12 +231,6 @@ def test_new_seerr_request_for_a_movie_with_an_old_finished_request_is_a_second_
     assert change.request.ids_of("seerr_request") == ["seerr:8"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a request followed by the same *arr instance outranks a request still in progress, even when the "
-    "evidence names another *arr item of that instance: after a movie was deleted and requested again, Radarr's "
-    "MediaAdded and grab for the re-added movie go to the old deleted request and the new one never moves",
-)
 def test_radarr_evidence_for_a_re_added_movie_goes_to_the_new_request_not_the_deleted_one() -> None:
     tracker = Tracker()
     tracker.apply(seerr_request(7, at=1))
@@ -291,11 +285,6 @@ def test_radarr4k_evidence_naming_only_the_movie_goes_to_the_request_radarr4k_fo
     assert hd.release != "The.Film.2160p"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="among requests sharing a TMDB id, none followed by this instance, the most recently updated wins even "
-    "when another Radarr instance already follows it: the 1080p grab joins the 4K request",
-)
 def test_first_grab_from_radarr_does_not_join_the_request_radarr4k_follows() -> None:
     tracker = Tracker()
     hd = tracker.apply(seerr_request(7, at=1))[0].request

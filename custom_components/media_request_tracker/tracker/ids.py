@@ -72,7 +72,10 @@ def make_ids(
     shoko_series: tuple[str | int, ...] = (),
     anidb: tuple[str | int, ...] = (),
 ) -> frozenset[IdKey]:
-    """Build a normalized id set; absent and empty values are left out."""
+    """Build a normalized id set; absent and empty values are left out.
+
+    A TMDB id without a media type is left out too: movie and TV ids share numbers.
+    """
     keys: set[IdKey] = set()
 
     def add(kind: IdKind, value: str | int | None, scope: str = "") -> None:

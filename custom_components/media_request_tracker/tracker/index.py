@@ -44,7 +44,7 @@ class CorrelationIndex:
             candidates = {key for value in by_kind.get(kind, ()) for key in self.holders((kind, value))}
             candidates = {key for key in candidates if _compatible(requests[key], ids)}
             if candidates:
-                return _best(candidates, requests, source)
+                return _best(candidates, requests, ids, source)
         return None
 
 
@@ -58,15 +58,22 @@ def _compatible(request: TrackedRequest, ids: frozenset[IdKey]) -> bool:
     return True
 
 
-def _best(candidates: set[str], requests: dict[str, TrackedRequest], source: str) -> TrackedRequest:
-    """Among requests sharing a weak id (a 1080p and a 4K request of one movie), the likeliest.
+def _best(
+    candidates: set[str], requests: dict[str, TrackedRequest], ids: frozenset[IdKey], source: str
+) -> TrackedRequest:
+    """Among requests sharing a weak id (a 1080p and a 4K request of one movie, or a re-request), the likeliest.
 
-    Prefer one already followed by the same service instance, then one still in progress, then the newest.
+    A request already followed by other Radarr/Sonarr items than the evidence names is somebody else's (the
+    4K instance's, or the deleted movie's). Then prefer one the reporting instance already follows, then one
+    still in progress, then the newest.
     """
+    items = {value for kind, value in ids if kind is IdKind.ARR_ITEM}
 
-    def score(key: str) -> tuple[bool, bool, float]:
+    def score(key: str) -> tuple[bool, bool, bool, float]:
         request = requests[key]
-        same_source = any(k is IdKind.ARR_ITEM and v.startswith(f"{source}:") for k, v in request.ids)
-        return (same_source, request.stage not in FINISHED_STAGES, request.updated_at)
+        followed = {value for kind, value in request.ids if kind is IdKind.ARR_ITEM}
+        other_item = bool(items and followed and followed.isdisjoint(items))
+        same_instance = any(value.startswith(f"{source}:") for value in followed)
+        return (not other_item, same_instance, request.stage not in FINISHED_STAGES, request.updated_at)
 
     return requests[max(candidates, key=score)]

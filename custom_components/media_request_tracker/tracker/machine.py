@@ -17,6 +17,7 @@ from .evidence import (
     AnimeFileSeen,
     DownloadCompleted,
     DownloadFailed,
+    DownloadPhase,
     DownloadProgress,
     Evidence,
     FilesImported,
@@ -90,6 +91,11 @@ def _merge_facts(request: TrackedRequest, evidence: Evidence) -> bool:
             return _start_over(request, evidence)
         case ReleaseGrabbed() | DownloadProgress() | DownloadCompleted() | DownloadFailed():
             return _merge_download(request, evidence)
+    if Stage.DELETED in request.problems:
+        # Reports still in flight when the media was deleted (the library listing it a while longer) describe
+        # the life that ended; only a new download starts the next one.
+        return False
+    match evidence:
         case FilesImported():
             return _merge_import(request, evidence)
         case AnimeFileSeen() | AnimeFileMatched() | AnimeFileNotMatched():
@@ -132,6 +138,10 @@ def _merge_download(
         return False
     changed = download_id not in request.downloads
     download = request.downloads.setdefault(download_id, DownloadFacts())
+    if download.superseded and isinstance(evidence, ReleaseGrabbed):
+        # Radarr grabbed the same release again after the deletion (the torrent was still there): a new life.
+        request.downloads[download_id] = download = DownloadFacts()
+        changed = True
     if download.superseded:
         return changed
     for episode in evidence.episodes - download.episodes:
@@ -149,7 +159,12 @@ def _merge_download(
             changed |= _set_progress(request, download, evidence)
         case DownloadCompleted():
             changed |= _set_details(
-                download, progress=1.0, download_speed=0, eta=0, size=evidence.size or download.size
+                download,
+                progress=1.0,
+                download_speed=0,
+                eta=0,
+                size=evidence.size or download.size,
+                phase=DownloadPhase.COMPLETED,
             )
     stage = evidence.stage
     if stage is not None and not stage.is_problem and later(download.stage, stage) is not download.stage:
@@ -215,6 +230,9 @@ def _merge_import(request: TrackedRequest, evidence: FilesImported) -> bool:
     changed = _reach(request, evidence)
     for imported in evidence.files:
         key = file_key(imported.path)
+        if (IdKind.FILE, key) not in request.ids:
+            request.ids.add((IdKind.FILE, key))
+            changed = True
         file = request.files.get(key)
         if file is None:
             episodes = set(imported.episodes or (evidence.episodes if len(evidence.files) == 1 else ()))

@@ -166,14 +166,18 @@ class TrackedRequest:
     def downloads_of(self, episode: EpisodeKey | None) -> list[DownloadFacts]:
         """The download attempts for the whole request, or those that carry an episode."""
         if episode is None:
-            return list(self.downloads.values())
+            return [d for d in self.downloads.values() if self._requested(d.episodes)]
         return [d for d in self.downloads.values() if episode in d.episodes]
 
     def files_of(self, episode: EpisodeKey | None) -> list[FileFacts]:
         """The files of the whole request, or those holding an episode (or not saying which they hold)."""
         if episode is None:
-            return list(self.files.values())
+            return [f for f in self.files.values() if self._requested(f.episodes)]
         return [f for f in self.files.values() if not f.episodes or episode in f.episodes]
+
+    def _requested(self, episodes: set[EpisodeKey]) -> bool:
+        """Whether something carrying these episodes belongs to what was requested (all of a movie does)."""
+        return not episodes or not self.seasons or any(season in self.seasons for season, _ in episodes)
 
     # --- details shown to people ---------------------------------------------------------------------------
 

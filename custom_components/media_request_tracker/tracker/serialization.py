@@ -42,13 +42,13 @@ def load_tracker(data: dict[str, Any], tracker: Tracker) -> None:
     for raw in data.get("requests", []):
         try:
             tracker.add(load_request(raw))
-        except (KeyError, TypeError, ValueError) as err:
+        except (AttributeError, KeyError, TypeError, ValueError) as err:
             _LOGGER.warning("Skipping a stored request that does not fit the schema: %s", err)
     pending = []
     for raw in data.get("pending", []):
         try:
             pending.append(load_evidence(raw))
-        except (KeyError, TypeError, ValueError) as err:
+        except (AttributeError, KeyError, TypeError, ValueError) as err:
             _LOGGER.warning("Skipping stored evidence that does not fit the schema: %s", err)
     tracker.restore_pending(pending)
 

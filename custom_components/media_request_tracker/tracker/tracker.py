@@ -49,18 +49,22 @@ class Tracker:
 
     def apply(self, evidence: Evidence) -> list[Change]:
         """Apply one piece of evidence; returns the requests it changed (none when it changed nothing)."""
+        changes: dict[str, Change] = {}
+        self._route(evidence, changes)
+        return list(changes.values())
+
+    def _route(self, evidence: Evidence, changes: dict[str, Change]) -> None:
+        """Apply evidence to the request it matches, start one, or hold it until its request is known."""
         request = self._index.match(evidence.ids, self.requests, evidence.source)
         if request is None:
             if not evidence.creates_request or not evidence.ids:
                 self._hold(evidence)
-                return []
+                return
             request = self._create(evidence)
             old_stage: Stage | None = None
         else:
             old_stage = request.stage
-        changes: dict[str, Change] = {}
         self._apply_to(request, evidence, old_stage, changes)
-        return list(changes.values())
 
     def apply_to(self, key: str, evidence: Evidence) -> list[Change]:
         """Apply evidence to a request chosen by a person (an action), whatever its ids say."""
@@ -80,9 +84,9 @@ class Tracker:
         new_ids = request.ids - known_ids
         if new_ids:
             self._index.add(request.key, new_ids)
-            # Evidence that came before the id that links it (a download seen before its grab) belongs here.
+            # Evidence that came before the id that links it (a download seen before its grab) may belong here.
             for held in self._take_pending(new_ids):
-                self._apply_to(request, held, request.stage, changes)
+                self._route(held, changes)
 
     def _create(self, evidence: Evidence) -> TrackedRequest:
         strongest = min(evidence.ids, key=lambda id_key: (STRENGTH.index(id_key[0]), id_key[1]))
@@ -93,6 +97,26 @@ class Tracker:
         request.last_activity = evidence.at
         self.requests[key] = request
         return request
+
+    def tracks(self, id_key: IdKey) -> bool:
+        """Whether some request carries this id (a poller reports only what the tracker follows)."""
+        return bool(self._index.holders(id_key))
+
+    def active_download_ids(self) -> set[str]:
+        """Download ids of requests still on their way (not finished, not failed for good)."""
+        return {
+            download_id
+            for request in self.requests.values()
+            if request.stage not in FINISHED_STAGES
+            for download_id, download in request.downloads.items()
+            if download.counts
+        } | {
+            alias
+            for request in self.requests.values()
+            if request.stage not in FINISHED_STAGES
+            for alias, canonical in request.download_aliases.items()
+            if canonical in request.downloads and request.downloads[canonical].counts
+        }
 
     # --- unmatched evidence --------------------------------------------------------------------------------
 
