@@ -8,11 +8,14 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
+from .coordinator import make_coordinator
+from .links import make_link
 from .runtime import MediaRequestTrackerConfigEntry, TrackerRuntime
 from .services import async_setup_services
 from .store import TrackerStore
+from .upstream import ServiceConfig
 
-PLATFORMS = [Platform.EVENT, Platform.SENSOR]
+PLATFORMS = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
@@ -27,6 +30,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: MediaRequestTrackerConfi
     runtime = TrackerRuntime(hass, entry)
     await runtime.async_start()
     entry.runtime_data = runtime
+    for subentry_id, subentry in entry.subentries.items():
+        config = ServiceConfig.from_subentry(subentry)
+        link = make_link(runtime, config)
+        runtime.links[subentry_id] = link
+        await link.async_start()
+        if coordinator := make_coordinator(runtime, config, dict(entry.options)):
+            runtime.coordinators[subentry_id] = coordinator
+            coordinator.keep_polling()
+            # A service that is down must not keep the tracker from starting: the first poll runs in the background.
+            entry.async_create_background_task(hass, coordinator.async_refresh(), f"{DOMAIN} first poll {config.title}")
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_reload_on_update))
     return True
@@ -48,5 +61,6 @@ async def async_remove_entry(hass: HomeAssistant, entry: MediaRequestTrackerConf
 
 
 async def _async_reload_on_update(hass: HomeAssistant, entry: MediaRequestTrackerConfigEntry) -> None:
-    """Options or services changed: start again with them."""
+    """Options or services changed: start again with them (after undoing what removed services had set up)."""
+    await entry.runtime_data.async_forget_removed_services()
     await hass.config_entries.async_reload(entry.entry_id)

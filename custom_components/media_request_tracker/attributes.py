@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,8 +17,8 @@ UNRECORDED_ATTRIBUTES = frozenset({"timeline", "poster", "download_speed", "eta"
 VOLATILE_ATTRIBUTES = frozenset({"progress", "download_speed", "eta", "size"})
 
 
-def request_attributes(request: TrackedRequest) -> dict[str, Any]:
-    """The documented attributes of a request's sensor."""
+def request_attributes(request: TrackedRequest, source_names: Mapping[str, str]) -> dict[str, Any]:
+    """The documented attributes of a request's sensor; `source_names` names the services for people."""
     progress = request.progress
     episode_stages = request.episode_stages()
     return {
@@ -42,24 +43,24 @@ def request_attributes(request: TrackedRequest) -> dict[str, Any]:
         "stalled_reason": request.stalled_reason,
         "poster": request.poster,
         "jellyfin_id": _first(request, IdKind.JELLYFIN_ITEM),
-        "timeline": timeline_attribute(request),
+        "timeline": timeline_attribute(request, source_names),
     }
 
 
-def timeline_attribute(request: TrackedRequest) -> list[dict[str, Any]]:
+def timeline_attribute(request: TrackedRequest, source_names: Mapping[str, str]) -> list[dict[str, Any]]:
     """The timeline, capped: the first entry (where it started) and the newest ones."""
     entries = request.timeline
     if len(entries) > TIMELINE_ATTRIBUTE_ENTRIES:
         entries = [entries[0], *entries[-(TIMELINE_ATTRIBUTE_ENTRIES - 1) :]]
-    return [_entry(entry) for entry in entries]
+    return [_entry(entry, source_names) for entry in entries]
 
 
-def _entry(entry: TimelineEntry) -> dict[str, Any]:
+def _entry(entry: TimelineEntry, source_names: Mapping[str, str]) -> dict[str, Any]:
     detail = entry.detail if len(entry.detail) <= DETAIL_MAX_CHARS else entry.detail[: DETAIL_MAX_CHARS - 1] + "…"
     return {
         "stage": entry.stage.value,
         "at": datetime.fromtimestamp(entry.at, UTC).isoformat(timespec="seconds"),
-        "source": entry.source,
+        "source": source_names.get(entry.source, entry.source),
         "detail": detail,
         "inferred": entry.inferred,
     }

@@ -1,30 +1,74 @@
-"""Config flow: one tracker entry; its options; the upstream services as subentries."""
+"""Config flow: one tracker entry, its options, and each upstream service instance as a subentry."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+import logging
+from typing import Any, ClassVar
 
-from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult, OptionsFlow
-from homeassistant.core import callback
-from homeassistant.helpers.selector import NumberSelector, NumberSelectorConfig, NumberSelectorMode
+from homeassistant.components import webhook
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlow,
+    SubentryFlowResult,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
 import voluptuous as vol
 
-from .const import (
-    CONF_PENDING_HOURS,
-    CONF_RETENTION_HOURS,
-    DEFAULT_PENDING_HOURS,
-    DEFAULT_RETENTION_HOURS,
-    DOMAIN,
+from .const import CONF_PENDING_HOURS, CONF_RETENTION_HOURS, DEFAULT_PENDING_HOURS, DEFAULT_RETENTION_HOURS, DOMAIN
+from .sources.errors import CannotConnect, InvalidAuth, UnexpectedResponse, UpstreamError
+from .sources.qbittorrent.client import autorun_command
+from .upstream import (
+    API_KEY_SERVICES,
+    CONF_API_KEY,
+    CONF_CONFIGURE_WEBHOOK,
+    CONF_PASSWORD,
+    CONF_URL,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+    CONF_WEBHOOK_ID,
+    LOGIN_SERVICES,
+    SERVICE_NAMES,
+    WEBHOOK_SERVICES,
+    ServiceConfig,
+    ServiceKind,
+    new_webhook_settings,
+    normalize_url,
+    seerr_client,
+    validate,
 )
 
+_LOGGER = logging.getLogger(__name__)
+
+CONF_NAME = "name"
 DEFAULT_OPTIONS = {CONF_RETENTION_HOURS: DEFAULT_RETENTION_HOURS, CONF_PENDING_HOURS: DEFAULT_PENDING_HOURS}
+SECRET_FIELDS = (CONF_API_KEY, CONF_PASSWORD)
+
+_URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+_SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+_TEXT = TextSelector()
 
 
 class MediaRequestTrackerConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Create the tracker (one per Home Assistant); services are added to it afterwards."""
+    """Create the tracker (one per Home Assistant); services are added to it as subentries."""
 
     VERSION = 1
     MINOR_VERSION = 1
+    _reauth_subentry_id: str
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Confirm creating the tracker."""
@@ -34,17 +78,43 @@ class MediaRequestTrackerConfigFlow(ConfigFlow, domain=DOMAIN):
             return self.async_show_form(step_id="user")
         return self.async_create_entry(title="Media Request Tracker", data={}, options=DEFAULT_OPTIONS)
 
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """A service rejected its credentials; `entry_data` names the service (its subentry)."""
+        self._reauth_subentry_id = str(entry_data["subentry_id"])
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the service's new credentials and check them."""
+        entry = self._get_reauth_entry()
+        subentry = entry.subentries.get(self._reauth_subentry_id)
+        if subentry is None:
+            return self.async_abort(reason="service_removed")
+        config = ServiceConfig.from_subentry(subentry)
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {**subentry.data, **{k: v for k, v in user_input.items() if v not in (None, "")}}
+            learned, errors = await _async_validate(self.hass, subentry.subentry_id, config.kind, subentry.title, data)
+            if not errors:
+                self.hass.config_entries.async_update_subentry(entry, subentry, data={**data, **learned})
+                return self.async_abort(reason="reauth_successful")
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema(_credential_fields(config.kind, {}, required=config.kind != "shoko")),
+            errors=errors,
+            description_placeholders={"service": subentry.title},
+        )
+
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
         """Options: how long finished requests and unmatched events are kept."""
         return TrackerOptionsFlow()
 
-
-def _hours(maximum: int) -> NumberSelector:
-    return NumberSelector(
-        NumberSelectorConfig(min=1, max=maximum, step=1, unit_of_measurement="h", mode=NumberSelectorMode.BOX)
-    )
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(cls, config_entry: ConfigEntry) -> dict[str, type[ConfigSubentryFlow]]:
+        """The kinds of service a user can add."""
+        return dict(SERVICE_FLOWS)
 
 
 class TrackerOptionsFlow(OptionsFlow):
@@ -62,3 +132,234 @@ class TrackerOptionsFlow(OptionsFlow):
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)
+
+
+def _hours(maximum: int) -> NumberSelector:
+    return NumberSelector(
+        NumberSelectorConfig(min=1, max=maximum, step=1, unit_of_measurement="h", mode=NumberSelectorMode.BOX)
+    )
+
+
+class ServiceSubentryFlow(ConfigSubentryFlow):
+    """Add or reconfigure one instance of a service; the connection and credentials are tested first."""
+
+    kind: ClassVar[ServiceKind]
+
+    def __init__(self) -> None:
+        """Start with nothing entered."""
+        self._title = ""
+        self._data: dict[str, Any] = {}
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Ask for the service's address and credentials."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            self._title, data = _split_name(user_input, self.kind)
+            data.update(new_webhook_settings() if self.kind in WEBHOOK_SERVICES else {})
+            if self._url_taken(data[CONF_URL], exclude=None):
+                return self.async_abort(reason="already_configured")
+            learned, errors = await _async_validate(self.hass, "", self.kind, self._title, data)
+            if not errors:
+                self._data = {**data, **learned}
+                return await self.async_step_webhook()
+        return self.async_show_form(
+            step_id="user", data_schema=self._schema(user_input or {}, required=True), errors=errors
+        )
+
+    async def async_step_webhook(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """How the service will reach Home Assistant; services that need no choice skip this step."""
+        return self._create()
+
+    async def async_step_reconfigure(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Change the address or credentials; a blank secret keeps the stored one."""
+        entry = self._get_entry()
+        subentry = self._get_reconfigure_subentry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            title, entered = _split_name(user_input, self.kind)
+            data = {**subentry.data, **{k: v for k, v in entered.items() if v not in (None, "")}}
+            data[CONF_VERIFY_SSL] = entered.get(CONF_VERIFY_SSL, True)
+            if self._url_taken(data[CONF_URL], exclude=subentry.subentry_id):
+                return self.async_abort(reason="already_configured")
+            learned, errors = await _async_validate(self.hass, subentry.subentry_id, self.kind, title, data)
+            if not errors:
+                return self.async_update_and_abort(
+                    entry, subentry, title=title, data={**data, **learned}, unique_id=normalize_url(data[CONF_URL])
+                )
+        shown = {CONF_NAME: subentry.title, **{k: v for k, v in subentry.data.items() if k not in SECRET_FIELDS}}
+        return self.async_show_form(
+            step_id="reconfigure", data_schema=self._schema(user_input or shown, required=False), errors=errors
+        )
+
+    def _schema(self, values: Mapping[str, Any], *, required: bool) -> vol.Schema:
+        fields: dict[Any, Any] = {
+            vol.Required(CONF_NAME, default=values.get(CONF_NAME, SERVICE_NAMES[self.kind])): _TEXT,
+            vol.Required(CONF_URL, default=values.get(CONF_URL, "")): _URL,
+            **_credential_fields(self.kind, values, required=required),
+            vol.Required(CONF_VERIFY_SSL, default=values.get(CONF_VERIFY_SSL, True)): BooleanSelector(),
+        }
+        return vol.Schema(fields)
+
+    def _url_taken(self, url: str, *, exclude: str | None) -> bool:
+        try:
+            wanted = normalize_url(url)
+        except ValueError:
+            return False
+        return any(
+            sub.subentry_type == self.kind and sub.unique_id == wanted and sub.subentry_id != exclude
+            for sub in self._get_entry().subentries.values()
+        )
+
+    @callback
+    def _create(self) -> SubentryFlowResult:
+        return self.async_create_entry(
+            title=self._title, data=self._data, unique_id=normalize_url(self._data[CONF_URL])
+        )
+
+    def _webhook_url(self) -> str | None:
+        try:
+            return webhook.async_generate_url(self.hass, self._data[CONF_WEBHOOK_ID], prefer_external=False)
+        except NoURLAvailableError:
+            return None
+
+
+class SeerrSubentryFlow(ServiceSubentryFlow):
+    """Seerr, Jellyseerr or Overseerr."""
+
+    kind = "seerr"
+
+    async def async_step_webhook(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Seerr has one webhook agent, which the user (or Home Assistant's Seerr integration) may already use.
+
+        Taking it over is an explicit choice; without it the tracker follows Seerr by polling.
+        """
+        if user_input is not None:
+            self._data[CONF_CONFIGURE_WEBHOOK] = bool(user_input[CONF_CONFIGURE_WEBHOOK])
+            return self._create()
+        return self.async_show_form(
+            step_id="webhook",
+            data_schema=vol.Schema({vol.Required(CONF_CONFIGURE_WEBHOOK, default=False): BooleanSelector()}),
+            description_placeholders={"current": await self._current_agent()},
+        )
+
+    async def _current_agent(self) -> str:
+        config = ServiceConfig.from_data("", self.kind, self._title, self._data)
+        try:
+            settings = await seerr_client(
+                async_get_clientsession(self.hass, config.verify_ssl), config
+            ).webhook_settings()
+        except UpstreamError:
+            return "could not be read"
+        if not settings.enabled:
+            return "not in use"
+        target = settings.webhook_url or ""
+        host = target.split("/")[2] if target.count("/") >= 2 else target
+        return f"in use, sending to {host}"
+
+
+class ArrSubentryFlow(ServiceSubentryFlow):
+    """Radarr or Sonarr: the tracker creates its webhook connection there itself."""
+
+
+class RadarrSubentryFlow(ArrSubentryFlow):
+    """Radarr."""
+
+    kind = "radarr"
+
+
+class SonarrSubentryFlow(ArrSubentryFlow):
+    """Sonarr."""
+
+    kind = "sonarr"
+
+
+class JellyfinSubentryFlow(ServiceSubentryFlow):
+    """Jellyfin: its webhook plugin is optional, and configured by hand."""
+
+    kind = "jellyfin"
+
+    async def async_step_webhook(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Show the webhook URL and settings for the Jellyfin webhook plugin."""
+        if user_input is not None:
+            return self._create()
+        return self.async_show_form(
+            step_id="webhook", description_placeholders={"url": self._webhook_url() or "(set your Home Assistant URL)"}
+        )
+
+
+class QBittorrentSubentryFlow(ServiceSubentryFlow):
+    """qBittorrent: polled; it can also tell the tracker the moment a torrent finishes."""
+
+    kind = "qbittorrent"
+
+    async def async_step_webhook(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Show the optional "run external program on torrent finished" command."""
+        if user_input is not None:
+            return self._create()
+        url = self._webhook_url()
+        command = autorun_command(url) if url else "(set your Home Assistant URL first)"
+        return self.async_show_form(step_id="webhook", description_placeholders={"command": command})
+
+
+class ShokoSubentryFlow(ServiceSubentryFlow):
+    """Shoko Server: an API key, or a user name and password traded for one."""
+
+    kind = "shoko"
+
+
+SERVICE_FLOWS: dict[str, type[ServiceSubentryFlow]] = {
+    flow.kind: flow
+    for flow in (
+        SeerrSubentryFlow,
+        RadarrSubentryFlow,
+        SonarrSubentryFlow,
+        QBittorrentSubentryFlow,
+        JellyfinSubentryFlow,
+        ShokoSubentryFlow,
+    )
+}
+
+
+def _credential_fields(kind: str, values: Mapping[str, Any], *, required: bool) -> dict[Any, Any]:
+    """The credential fields of a kind of service; when not required, blank keeps what is stored."""
+    marker = vol.Required if required else vol.Optional
+    if kind in API_KEY_SERVICES:
+        return {marker(CONF_API_KEY): _SECRET}
+    if kind in LOGIN_SERVICES:
+        return {
+            vol.Required(CONF_USERNAME, default=values.get(CONF_USERNAME, "")): _TEXT,
+            marker(CONF_PASSWORD): _SECRET,
+        }
+    return {
+        vol.Optional(CONF_API_KEY): _SECRET,
+        vol.Optional(CONF_USERNAME, default=values.get(CONF_USERNAME) or ""): _TEXT,
+        vol.Optional(CONF_PASSWORD): _SECRET,
+    }
+
+
+def _split_name(user_input: Mapping[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
+    data = dict(user_input)
+    title = str(data.pop(CONF_NAME, "") or SERVICE_NAMES[kind]).strip()
+    return title, data
+
+
+async def _async_validate(
+    hass: HomeAssistant, subentry_id: str, kind: str, title: str, data: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Test the service; returns what was learned, and the form errors (empty when it works)."""
+    try:
+        normalize_url(str(data.get(CONF_URL, "")))
+    except ValueError:
+        return {}, {CONF_URL: "invalid_url"}
+    config = ServiceConfig.from_data(subentry_id, kind, title, data)
+    try:
+        return await validate(async_get_clientsession(hass, config.verify_ssl), config), {}
+    except CannotConnect:
+        return {}, {"base": "cannot_connect"}
+    except InvalidAuth:
+        return {}, {"base": "invalid_auth"}
+    except UnexpectedResponse:
+        return {}, {"base": "wrong_service"}
+    except Exception:
+        _LOGGER.exception("Unexpected error while checking %s", title)
+        return {}, {"base": "unknown"}

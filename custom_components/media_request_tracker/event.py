@@ -7,7 +7,7 @@ from typing import Any
 from homeassistant.components.event import EventEntity
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
-from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import TrackerEntity
 from .runtime import MediaRequestTrackerConfigEntry, TrackerRuntime
@@ -17,7 +17,7 @@ PARALLEL_UPDATES = 0
 
 
 async def async_setup_entry(
-    hass: HomeAssistant, entry: MediaRequestTrackerConfigEntry, async_add_entities: AddEntitiesCallback
+    hass: HomeAssistant, entry: MediaRequestTrackerConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
     """Add the stage-changed event entity."""
     async_add_entities([StageChangedEvent(entry.runtime_data)])

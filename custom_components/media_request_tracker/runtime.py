@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
@@ -31,6 +31,19 @@ _LOGGER = logging.getLogger(__name__)
 type MediaRequestTrackerConfigEntry = ConfigEntry[TrackerRuntime]
 
 
+class ServiceLinkLike(Protocol):
+    """What the runtime needs of a configured service (links.py implements it)."""
+
+    async def async_start(self) -> None:
+        """Start receiving from the service."""
+
+    async def async_stop(self) -> None:
+        """Stop receiving."""
+
+    async def async_removed(self) -> None:
+        """Undo what was set up on the service's side."""
+
+
 class TrackerRuntime:
     """Feeds evidence to the tracker and publishes what changed: entities, bus events, storage."""
 
@@ -40,6 +53,10 @@ class TrackerRuntime:
         self.entry = entry
         self.tracker = Tracker(pending_ttl=entry.options.get(CONF_PENDING_HOURS, DEFAULT_PENDING_HOURS) * 3600)
         self.store = TrackerStore(hass, entry.entry_id, self.tracker)
+        self.links: dict[str, ServiceLinkLike] = {}
+        """The configured services' runtimes, by subentry id."""
+        self.coordinators: dict[str, Any] = {}
+        """The coordinators of polled services, by subentry id."""
 
     # --- signals entities listen to ------------------------------------------------------------------------
 
@@ -77,8 +94,28 @@ class TrackerRuntime:
         )
 
     async def async_stop(self) -> None:
-        """Write the state now (the entry is unloading)."""
+        """Stop the services and write the state now (the entry is unloading)."""
+        for link in self.links.values():
+            await link.async_stop()
         await self.store.async_save()
+
+    async def async_forget_removed_services(self) -> None:
+        """Undo the upstream set-up of services the user removed (their settings are gone from the entry)."""
+        for subentry_id in set(self.links) - set(self.entry.subentries):
+            await self.links.pop(subentry_id).async_removed()
+            registry = ir.async_get(self.hass)
+            for issue_id in [i for (domain, i) in registry.issues if domain == DOMAIN and i.startswith(subentry_id)]:
+                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+
+    @callback
+    def start_reauth(self, subentry_id: str) -> None:
+        """A service rejected its credentials: ask the user for new ones."""
+        self.entry.async_start_reauth(self.hass, data={"subentry_id": subentry_id})
+
+    @property
+    def source_names(self) -> dict[str, str]:
+        """How each evidence source is shown to people: a service by its title."""
+        return {subentry_id: subentry.title for subentry_id, subentry in self.entry.subentries.items()}
 
     @property
     def retention_seconds(self) -> float:

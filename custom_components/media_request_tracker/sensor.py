@@ -11,7 +11,7 @@ from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, Sen
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
-from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_call_later
 
 from .attributes import UNRECORDED_ATTRIBUTES, VOLATILE_ATTRIBUTES, request_attributes
@@ -24,7 +24,7 @@ PARALLEL_UPDATES = 0
 
 
 async def async_setup_entry(
-    hass: HomeAssistant, entry: MediaRequestTrackerConfigEntry, async_add_entities: AddEntitiesCallback
+    hass: HomeAssistant, entry: MediaRequestTrackerConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
     """Add the summary sensors and a sensor for every request, now and whenever a new one appears."""
     runtime = entry.runtime_data
@@ -64,7 +64,10 @@ class RequestSensor(TrackerEntity, SensorEntity):
         self._first_change = first_change
         request = runtime.tracker.requests[key]
         self._attr_name = display_name(request)
-        self._written: tuple[str, dict[str, Any]] = (request.stage.value, request_attributes(request))
+        self._written: tuple[str, dict[str, Any]] = (
+            request.stage.value,
+            request_attributes(request, runtime.source_names),
+        )
         self._written_at = 0.0
         self._cancel_delayed_write: CALLBACK_TYPE | None = None
 
@@ -99,7 +102,7 @@ class RequestSensor(TrackerEntity, SensorEntity):
             # The first source may not have known the title; a rename is a change worth writing at once.
             self._attr_name = name
             self._written_at = 0.0
-        self._write(request.stage.value, request_attributes(request))
+        self._write(request.stage.value, request_attributes(request, self.runtime.source_names))
         if change.stage_changed:
             self.runtime.announce_stage_change(self.entity_id, change)
 

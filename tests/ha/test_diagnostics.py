@@ -29,11 +29,11 @@ async def test_diagnostics_hold_the_requests_and_no_secret(hass: HomeAssistant, 
         options=DEFAULT_OPTIONS,
         subentries_data=[
             ConfigSubentryData(
-                subentry_type="radarr",
-                title="Radarr 4K",
-                unique_id="radarr4k",
+                subentry_type="jellyfin",
+                title="Jellyfin",
+                unique_id="jellyfin",
                 data={
-                    "url": "http://admin:hunter2@radarr.local:7878/?apikey=" + API_KEY,
+                    "url": "http://admin:hunter2@127.0.0.1:9/?apikey=" + API_KEY,
                     "api_key": API_KEY,
                     "webhook_id": WEBHOOK_ID,
                     "username": "tracker",
@@ -50,8 +50,8 @@ async def test_diagnostics_hold_the_requests_and_no_secret(hass: HomeAssistant, 
     for secret in (API_KEY, PASSWORD, WEBHOOK_ID, "hunter2"):
         assert secret not in text
     service = diagnostics["services"][0]
-    assert service["type"] == "radarr"
-    assert service["data"]["url"] == "http://radarr.local:7878/"
+    assert service["type"] == "jellyfin"
+    assert service["data"]["url"] == "http://127.0.0.1:9/"
     assert service["data"]["api_key"] == "**REDACTED**"
     requests = diagnostics["tracker"]["requests"]
     assert [(r["title"], r["stage"]) for r in requests] == [("The Film", "available")]
