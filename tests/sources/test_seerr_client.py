@@ -11,11 +11,11 @@ from typing import Any
 import aiohttp
 import pytest
 
-from custom_components.media_request_tracker.sources.errors import WebhookUnreachable
 from custom_components.media_request_tracker.sources.errors import (
     CannotConnect,
     InvalidAuth,
     UnexpectedResponse,
+    WebhookUnreachable,
 )
 from custom_components.media_request_tracker.sources.seerr.client import (
     WEBHOOK_TEMPLATE,
