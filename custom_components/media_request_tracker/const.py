@@ -12,6 +12,8 @@ CONF_RETENTION_HOURS: Final = "retention_hours"
 CONF_PENDING_HOURS: Final = "pending_hours"
 DEFAULT_RETENTION_HOURS: Final = 72
 DEFAULT_PENDING_HOURS: Final = 6
+CONF_TRACE_EVENTS: Final = "trace_events"
+DEFAULT_TRACE_EVENTS: Final = 200
 
 STORAGE_KEY: Final = DOMAIN
 STORAGE_VERSION: Final = 1

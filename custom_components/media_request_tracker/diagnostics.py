@@ -12,6 +12,9 @@ from .const import SECRET_KEYS
 from .runtime import MediaRequestTrackerConfigEntry
 from .tracker.serialization import dump_tracker
 
+# Personal data upstream bodies carry that a bug report does not need.
+PERSONAL_KEYS = frozenset({"requestedBy_email", "email", "notifyuser_email", "reportedBy_email", "commentedBy_email"})
+
 
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: MediaRequestTrackerConfigEntry
@@ -28,6 +31,8 @@ async def async_get_config_entry_diagnostics(
             for subentry in entry.subentries.values()
         ],
         "tracker": dump_tracker(entry.runtime_data.tracker),
+        # The recent raw events as Trace v1 lines: `scripts/replay` reproduces the report with them.
+        "trace": [async_redact_data(line, PERSONAL_KEYS) for line in entry.runtime_data.trace()],
     }
 
 

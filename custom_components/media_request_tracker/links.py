@@ -137,6 +137,7 @@ class WebhookLink(ServiceLink):
         if not isinstance(payload, dict):
             self._ignore(f"its body is a JSON {type(payload).__name__}, not an object")
             return web.Response(status=400)
+        self.runtime.recorder.webhook(self.config.subentry_id, payload)
         return self._ingest(payload)
 
     @callback

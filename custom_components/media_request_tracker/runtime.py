@@ -12,18 +12,21 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
-from homeassistant.util import dt as dt_util
+from homeassistant.util import dt as dt_util, slugify
 
 from .const import (
     CONF_PENDING_HOURS,
     CONF_RETENTION_HOURS,
+    CONF_TRACE_EVENTS,
     DEFAULT_PENDING_HOURS,
     DEFAULT_RETENTION_HOURS,
+    DEFAULT_TRACE_EVENTS,
     DOMAIN,
     EVENT_STAGE_CHANGED,
     HOUSEKEEPING_INTERVAL_SECONDS,
 )
 from .store import TrackerStore
+from .trace import TraceRecorder, TraceService
 from .tracker import Change, Evidence, TrackedRequest, Tracker
 
 _LOGGER = logging.getLogger(__name__)
@@ -53,6 +56,8 @@ class TrackerRuntime:
         self.entry = entry
         self.tracker = Tracker(pending_ttl=entry.options.get(CONF_PENDING_HOURS, DEFAULT_PENDING_HOURS) * 3600)
         self.store = TrackerStore(hass, entry.entry_id, self.tracker)
+        self.recorder = TraceRecorder(entry.options.get(CONF_TRACE_EVENTS, DEFAULT_TRACE_EVENTS))
+        """The last raw upstream events, exported by diagnostics as a replayable trace."""
         self.links: dict[str, ServiceLinkLike] = {}
         """The configured services' runtimes, by subentry id."""
         self.coordinators: dict[str, Any] = {}
@@ -116,6 +121,16 @@ class TrackerRuntime:
     def source_names(self) -> dict[str, str]:
         """How each evidence source is shown to people: a service by its title."""
         return {subentry_id: subentry.title for subentry_id, subentry in self.entry.subentries.items()}
+
+    def trace(self) -> list[dict[str, Any]]:
+        """The recent raw events as a Trace v1, its services named after their titles."""
+        names: dict[str, TraceService] = {}
+        for subentry_id, subentry in self.entry.subentries.items():
+            slug = slugify(subentry.title) or subentry.subentry_type
+            while any(service.id == slug for service in names.values()):
+                slug += "_2"
+            names[subentry_id] = TraceService(slug, subentry.subentry_type)
+        return self.recorder.export(names, dict(self.entry.options))
 
     @property
     def retention_seconds(self) -> float:
