@@ -17,18 +17,18 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 type Location = tuple[str | int, ...]
 
-SCALARS = (
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats()  # NaN and infinities included: Python's json module reads them
-    | st.text(max_size=30)
-)
-JSON_VALUES = st.recursive(
-    SCALARS,
-    lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=12), children, max_size=5),
-    max_leaves=25,
-)
+
+def json_values(*, finite: bool = False) -> st.SearchStrategy[Any]:
+    """Any JSON value; with NaN and infinities unless `finite` (Python's json module reads them)."""
+    scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=not finite, allow_infinity=not finite)
+    return st.recursive(
+        scalars | st.text(max_size=30),
+        lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+        max_leaves=25,
+    )
+
+
+JSON_VALUES = json_values()
 """Any JSON value."""
 
 HUGE_VALUES = st.sampled_from(
@@ -77,14 +77,16 @@ def _parent(value: Any, path: Location) -> Any:
 
 
 @st.composite
-def mutated(draw: st.DrawFn, original: Any, max_mutations: int = 4) -> Any:
+def mutated(
+    draw: st.DrawFn, original: Any, max_mutations: int = 4, values: st.SearchStrategy[Any] = JSON_VALUES
+) -> Any:
     """`original` with a few things broken: keys dropped, lists cut, values of another type, huge values."""
     value = copy.deepcopy(original)
     for _ in range(draw(st.integers(1, max_mutations))):
         path = draw(st.sampled_from(_paths(value)))
         action = draw(st.sampled_from(["drop", "replace", "huge", "truncate"]))
         # A copy: the huge values are shared, and later mutations must not change them.
-        replacement = copy.deepcopy(draw(HUGE_VALUES if action == "huge" else JSON_VALUES))
+        replacement = copy.deepcopy(draw(HUGE_VALUES if action == "huge" else values))
         if not path:
             value = replacement if action in ("replace", "huge") else value
             continue
