@@ -349,6 +349,12 @@ def test_unknown_shapes_raise(kind: ArrKind, name: str, change: Any) -> None:
         parse_webhook(body, source=kind, kind=kind, at=AT)
 
 
+def test_unknown_kind_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="lidarr") as error:
+        parse_webhook(fixture("radarr", "grab"), source="x", kind="lidarr", at=AT)  # type: ignore[arg-type]
+    assert not isinstance(error.value, PayloadError)
+
+
 # --- queue -------------------------------------------------------------------------------------------------------
 
 

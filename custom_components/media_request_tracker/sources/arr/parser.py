@@ -500,8 +500,10 @@ def _timespan_seconds(text: str | None) -> int | None:
 
 
 def _context(source: str, kind: ArrKind, at: float, part: str) -> _Context:
+    """The parse's context; `part` names what is parsed ("webhook") in error messages."""
     if kind not in _APP:
-        raise PayloadError("unknown *arr kind")
+        # A caller's mistake, not a payload's: it must not pass for a bad body.
+        raise ValueError(f"not a Radarr/Sonarr kind: {kind!r}")
     return _Context(source=source, kind=kind, at=at, what=f"{_APP[kind]} {part}")
 
 
