@@ -13,6 +13,8 @@ CONF_PENDING_HOURS: Final = "pending_hours"
 DEFAULT_RETENTION_HOURS: Final = 72
 DEFAULT_PENDING_HOURS: Final = 6
 CONF_TRACE_EVENTS: Final = "trace_events"
+CONF_QBITTORRENT_FAST: Final = "qbittorrent_fast_seconds"
+CONF_QBITTORRENT_SLOW: Final = "qbittorrent_slow_seconds"
 DEFAULT_TRACE_EVENTS: Final = 200
 
 STORAGE_KEY: Final = DOMAIN
