@@ -16,6 +16,7 @@ from homeassistant.config_entries import (
     SubentryFlowResult,
 )
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
@@ -29,9 +30,22 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from .const import CONF_PENDING_HOURS, CONF_RETENTION_HOURS, DEFAULT_PENDING_HOURS, DEFAULT_RETENTION_HOURS, DOMAIN
+from .const import (
+    CONF_PENDING_HOURS,
+    CONF_QBITTORRENT_FAST,
+    CONF_QBITTORRENT_SLOW,
+    CONF_RETENTION_HOURS,
+    CONF_STALL_MINUTES,
+    CONF_TRACE_EVENTS,
+    DEFAULT_PENDING_HOURS,
+    DEFAULT_RETENTION_HOURS,
+    DEFAULT_TRACE_EVENTS,
+    DOMAIN,
+)
+from .coordinator import QBITTORRENT_FAST, QBITTORRENT_SLOW
 from .sources.errors import CannotConnect, InvalidAuth, UnexpectedResponse, UpstreamError
 from .sources.qbittorrent.client import autorun_command
+from .tracker import DEFAULT_STALL_AFTER
 from .upstream import (
     API_KEY_SERVICES,
     CONF_API_KEY,
@@ -55,7 +69,14 @@ from .upstream import (
 _LOGGER = logging.getLogger(__name__)
 
 CONF_NAME = "name"
-DEFAULT_OPTIONS = {CONF_RETENTION_HOURS: DEFAULT_RETENTION_HOURS, CONF_PENDING_HOURS: DEFAULT_PENDING_HOURS}
+DEFAULT_OPTIONS: dict[str, Any] = {
+    CONF_RETENTION_HOURS: DEFAULT_RETENTION_HOURS,
+    CONF_PENDING_HOURS: DEFAULT_PENDING_HOURS,
+    CONF_QBITTORRENT_FAST: int(QBITTORRENT_FAST.total_seconds()),
+    CONF_QBITTORRENT_SLOW: int(QBITTORRENT_SLOW.total_seconds()),
+    CONF_TRACE_EVENTS: DEFAULT_TRACE_EVENTS,
+}
+DEFAULT_STALL_MINUTES = {stage.value: int(seconds // 60) for stage, seconds in DEFAULT_STALL_AFTER.items()}
 SECRET_FIELDS = (CONF_API_KEY, CONF_PASSWORD)
 
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
@@ -118,26 +139,43 @@ class MediaRequestTrackerConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class TrackerOptionsFlow(OptionsFlow):
-    """Retention of finished requests and of events no request claimed yet."""
+    """How long things are kept, how often qBittorrent is polled, and when a request counts as stalled."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and save the options."""
         if user_input is not None:
-            return self.async_create_entry(data={key: int(value) for key, value in user_input.items()})
+            stalls = {stage: int(minutes) for stage, minutes in user_input.pop(CONF_STALL_MINUTES).items()}
+            return self.async_create_entry(
+                data={**{key: int(value) for key, value in user_input.items()}, CONF_STALL_MINUTES: stalls}
+            )
         options = {**DEFAULT_OPTIONS, **self.config_entry.options}
+        stalls = {**DEFAULT_STALL_MINUTES, **options.get(CONF_STALL_MINUTES, {})}
         schema = vol.Schema(
             {
-                vol.Required(CONF_RETENTION_HOURS, default=options[CONF_RETENTION_HOURS]): _hours(24 * 365),
-                vol.Required(CONF_PENDING_HOURS, default=options[CONF_PENDING_HOURS]): _hours(24 * 7),
+                vol.Required(CONF_RETENTION_HOURS, default=options[CONF_RETENTION_HOURS]): _number(24 * 365, "h"),
+                vol.Required(CONF_PENDING_HOURS, default=options[CONF_PENDING_HOURS]): _number(24 * 7, "h"),
+                vol.Required(CONF_QBITTORRENT_FAST, default=options[CONF_QBITTORRENT_FAST]): _number(300, "s"),
+                vol.Required(CONF_QBITTORRENT_SLOW, default=options[CONF_QBITTORRENT_SLOW]): _number(3600, "s"),
+                vol.Required(CONF_TRACE_EVENTS, default=options[CONF_TRACE_EVENTS]): _number(5000, None, minimum=0),
+                vol.Required(CONF_STALL_MINUTES): section(
+                    vol.Schema(
+                        {
+                            vol.Required(stage, default=stalls[stage]): _number(60 * 24 * 30, "min")
+                            for stage in DEFAULT_STALL_MINUTES
+                        }
+                    ),
+                    {"collapsed": True},
+                ),
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)
 
 
-def _hours(maximum: int) -> NumberSelector:
-    return NumberSelector(
-        NumberSelectorConfig(min=1, max=maximum, step=1, unit_of_measurement="h", mode=NumberSelectorMode.BOX)
-    )
+def _number(maximum: int, unit: str | None, *, minimum: int = 1) -> NumberSelector:
+    config = NumberSelectorConfig(min=minimum, max=maximum, step=1, mode=NumberSelectorMode.BOX)
+    if unit:
+        config["unit_of_measurement"] = unit
+    return NumberSelector(config)
 
 
 class ServiceSubentryFlow(ConfigSubentryFlow):

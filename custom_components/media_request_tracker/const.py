@@ -15,6 +15,8 @@ DEFAULT_PENDING_HOURS: Final = 6
 CONF_TRACE_EVENTS: Final = "trace_events"
 CONF_QBITTORRENT_FAST: Final = "qbittorrent_fast_seconds"
 CONF_QBITTORRENT_SLOW: Final = "qbittorrent_slow_seconds"
+CONF_STALL_MINUTES: Final = "stall_minutes"
+"""Options section: minutes per stage without progress before a request counts as stalled."""
 DEFAULT_TRACE_EVENTS: Final = 200
 
 STORAGE_KEY: Final = DOMAIN
@@ -22,7 +24,7 @@ STORAGE_VERSION: Final = 1
 STORAGE_MINOR_VERSION: Final = 1
 SAVE_DELAY_SECONDS: Final = 10
 
-HOUSEKEEPING_INTERVAL_SECONDS: Final = 300
+HOUSEKEEPING_INTERVAL_SECONDS: Final = 60
 # Progress-only changes are written at most this often, so a download does not flood the recorder.
 PROGRESS_WRITE_INTERVAL_SECONDS: Final = 30
 

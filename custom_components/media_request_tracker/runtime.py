@@ -17,6 +17,7 @@ from homeassistant.util import dt as dt_util, slugify
 from .const import (
     CONF_PENDING_HOURS,
     CONF_RETENTION_HOURS,
+    CONF_STALL_MINUTES,
     CONF_TRACE_EVENTS,
     DEFAULT_PENDING_HOURS,
     DEFAULT_RETENTION_HOURS,
@@ -27,7 +28,7 @@ from .const import (
 )
 from .store import TrackerStore
 from .trace import TraceRecorder, TraceService
-from .tracker import Change, Evidence, TrackedRequest, Tracker
+from .tracker import DEFAULT_STALL_AFTER, Change, Evidence, Stage, TrackedRequest, Tracker
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ class TrackerRuntime:
         """The last raw upstream events, exported by diagnostics as a replayable trace."""
         self.links: dict[str, ServiceLinkLike] = {}
         """The configured services' runtimes, by subentry id."""
+        self._stall_issues: set[str] = set()
+        """Requests that have a stalled repair issue open."""
         self.coordinators: dict[str, Any] = {}
         """The coordinators of polled services, by subentry id."""
 
@@ -89,6 +92,7 @@ class TrackerRuntime:
     async def async_start(self) -> None:
         """Load the stored requests and start housekeeping."""
         await self.store.async_load()
+        self._reconcile_stall_issues()
         self.entry.async_on_unload(
             async_track_time_interval(
                 self.hass,
@@ -97,6 +101,19 @@ class TrackerRuntime:
                 name=f"{DOMAIN} housekeeping",
             )
         )
+
+    @callback
+    def _reconcile_stall_issues(self) -> None:
+        """After a restart, keep the stalled issues of requests still stalled and drop the rest."""
+        registry = ir.async_get(self.hass)
+        for domain, issue_id in list(registry.issues):
+            key = issue_id.removeprefix("stalled_")
+            if domain == DOMAIN and issue_id.startswith("stalled_"):
+                request = self.tracker.requests.get(key)
+                if request is None or request.stalled_reason is None:
+                    ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+                else:
+                    self._stall_issues.add(key)
 
     async def async_stop(self) -> None:
         """Stop the services and write the state now (the entry is unloading)."""
@@ -160,6 +177,8 @@ class TrackerRuntime:
         if not changes:
             return
         for change in changes:
+            if change.request.stalled_reason is not None or change.request.key in self._stall_issues:
+                self._sync_stall_issue(change.request)
             if change.old_stage is None:
                 async_dispatcher_send(self.hass, self.signal_new_request, change)
             else:
@@ -181,12 +200,23 @@ class TrackerRuntime:
         """Stop tracking a request and remove its entity from the registry (no orphan is left)."""
         if self.tracker.remove(key) is None:
             return False
+        if key in self._stall_issues:
+            self._stall_issues.discard(key)
+            ir.async_delete_issue(self.hass, DOMAIN, f"stalled_{key}")
         registry = er.async_get(self.hass)
         if entity_id := registry.async_get_entity_id("sensor", DOMAIN, request_unique_id(self.entry, key)):
             registry.async_remove(entity_id)
         async_dispatcher_send(self.hass, self.signal_tracker_updated)
         self.store.schedule_save()
         return True
+
+    @property
+    def stall_policy(self) -> dict[Stage, float]:
+        """Seconds per stage without progress before a request is stalled (options in minutes)."""
+        minutes = self.entry.options.get(CONF_STALL_MINUTES, {})
+        return {
+            stage: float(minutes.get(stage.value, default / 60)) * 60 for stage, default in DEFAULT_STALL_AFTER.items()
+        }
 
     @callback
     def _housekeeping(self, now: datetime) -> None:
@@ -196,6 +226,31 @@ class TrackerRuntime:
             self.remove_request(key)
         if self.tracker.expire_pending(timestamp):
             self.store.schedule_save()
+        self._publish(self.tracker.check_stalls(timestamp, self.stall_policy))
+
+    @callback
+    def _sync_stall_issue(self, request: TrackedRequest) -> None:
+        """A stalled request has a repair issue saying why; it goes when the request moves again."""
+        issue_id = f"stalled_{request.key}"
+        if request.stalled_reason is None:
+            if request.key in self._stall_issues:
+                self._stall_issues.discard(request.key)
+                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            return
+        self._stall_issues.add(request.key)
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="request_stalled",
+            translation_placeholders={
+                "title": display_name(request),
+                "stage": request.stage.value.replace("_", " "),
+                "reason": request.stalled_reason,
+            },
+        )
 
 
 def request_unique_id(entry: ConfigEntry, key: str) -> str:
