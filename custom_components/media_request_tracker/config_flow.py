@@ -43,6 +43,7 @@ from .const import (
     DOMAIN,
 )
 from .coordinator import QBITTORRENT_FAST, QBITTORRENT_SLOW
+from .links import WEBHOOK_USERNAME
 from .sources.errors import CannotConnect, InvalidAuth, UnexpectedResponse, UpstreamError
 from .sources.qbittorrent.client import autorun_command
 from .tracker import DEFAULT_STALL_AFTER
@@ -55,6 +56,7 @@ from .upstream import (
     CONF_USERNAME,
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_SECRET,
     LOGIN_SERVICES,
     SERVICE_NAMES,
     WEBHOOK_SERVICES,
@@ -297,6 +299,19 @@ class SeerrSubentryFlow(ServiceSubentryFlow):
 
 class ArrSubentryFlow(ServiceSubentryFlow):
     """Radarr or Sonarr: the tracker creates its webhook connection there itself."""
+
+    async def async_step_webhook(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Say what will be set up, and how to do it by hand should the service not reach Home Assistant."""
+        if user_input is not None:
+            return self._create()
+        return self.async_show_form(
+            step_id="webhook",
+            description_placeholders={
+                "url": self._webhook_url() or "(set your Home Assistant URL first)",
+                "username": WEBHOOK_USERNAME,
+                "password": self._data[CONF_WEBHOOK_SECRET],
+            },
+        )
 
 
 class RadarrSubentryFlow(ArrSubentryFlow):
