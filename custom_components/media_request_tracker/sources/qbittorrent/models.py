@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+import math
 from typing import Any, Final
 
 from ..errors import UnexpectedResponse
@@ -76,21 +77,27 @@ def _str(fields: Mapping[str, Any], key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _number(fields: Mapping[str, Any], key: str) -> float:
+    """A finite number, or 0 (JSON from a broken server may hold NaN or Infinity, which Python accepts)."""
+    value = fields.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return 0.0
+    return float(value)
+
+
 def _int(fields: Mapping[str, Any], key: str) -> int:
     value = fields.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return 0
-    return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else int(_number(fields, key))
 
 
 def _progress(fields: Mapping[str, Any]) -> float:
-    value = fields.get("progress")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return 0.0
-    return min(max(float(value), 0.0), 1.0)
+    return min(max(_number(fields, "progress"), 0.0), 1.0)
 
 
 def _eta(fields: Mapping[str, Any]) -> int | None:
+    raw = fields.get("eta")
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return None
     eta = _int(fields, "eta")
     return None if eta < 0 or eta >= ETA_UNKNOWN else eta
 
