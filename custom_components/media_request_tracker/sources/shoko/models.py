@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from ..errors import UnexpectedResponse
+from ..fields import int_field, json_object, list_field, opt_int_field, opt_str_field, str_field
 
 SUPPORTED_MAJOR_VERSION = 5
 """The server line whose hub, event names and REST shapes this package speaks (v6 renamed all events)."""
@@ -24,46 +25,29 @@ _MAJOR_VERSION = re.compile(r"^\s*v?(\d+)")
 
 
 def _mapping(value: Any, what: str) -> Mapping[str, Any]:
-    """Return `value` as a JSON object or raise."""
-    if not isinstance(value, Mapping):
-        raise UnexpectedResponse(f"Shoko {what}: expected an object, got {type(value).__name__}")
-    return value
+    return json_object(value, f"Shoko {what}")
 
 
 def _list(obj: Mapping[str, Any], key: str, what: str) -> list[Any]:
-    """A JSON array field; absent or null counts as empty (Shoko leaves out empty optional lists)."""
-    value = obj.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise UnexpectedResponse(f"Shoko {what}: {key} is not a list")
-    return value
+    """An array field; absent or null counts as empty (Shoko leaves out empty optional lists)."""
+    return list_field(obj, key, f"Shoko {what}")
 
 
 def _int(obj: Mapping[str, Any], key: str, what: str) -> int:
-    """A required integer field (JSON booleans are not integers here)."""
-    value = obj.get(key)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise UnexpectedResponse(f"Shoko {what}: {key} is not an integer")
-    return value
+    return int_field(obj, key, f"Shoko {what}")
 
 
 def _opt_int(obj: Mapping[str, Any], key: str, what: str) -> int | None:
-    """An integer field that may be null or absent (Shoko ids not created yet are null)."""
-    return None if obj.get(key) is None else _int(obj, key, what)
+    """An integer that may be null (Shoko ids not created yet are null)."""
+    return opt_int_field(obj, key, f"Shoko {what}")
 
 
 def _str(obj: Mapping[str, Any], key: str, what: str) -> str:
-    """A required string field."""
-    value = obj.get(key)
-    if not isinstance(value, str):
-        raise UnexpectedResponse(f"Shoko {what}: {key} is not a string")
-    return value
+    return str_field(obj, key, f"Shoko {what}")
 
 
 def _opt_str(obj: Mapping[str, Any], key: str, what: str) -> str | None:
-    """A string field that may be null or absent."""
-    return None if obj.get(key) is None else _str(obj, key, what)
+    return opt_str_field(obj, key, f"Shoko {what}")
 
 
 def _ints(obj: Mapping[str, Any], key: str, what: str) -> tuple[int, ...]:
