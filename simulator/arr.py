@@ -129,7 +129,6 @@ class SimulatedArr(SimulatedService):
         self.history: list[dict[str, Any]] = []
         self.notifications: dict[int, dict[str, Any]] = {}
         self._next_id = 1
-        self._client: aiohttp.ClientSession | None = None
         super().__init__()
         self.app.middlewares.append(self._check_key)
 
@@ -180,22 +179,9 @@ class SimulatedArr(SimulatedService):
             headers["Authorization"] = aiohttp.BasicAuth(settings["username"], settings["password"]).encode()
         method = WEBHOOK_METHODS.get(settings["method"], "POST")
         try:
-            return await post_webhook(self._session(), settings["url"], body, headers, method=method)
+            return await post_webhook(self.outgoing(), settings["url"], body, headers, method=method)
         except (aiohttp.ClientError, TimeoutError, ValueError):
             return None
-
-    def _session(self) -> aiohttp.ClientSession:
-        """The outgoing HTTP session, opened on first use."""
-        if self._client is None or self._client.closed:
-            self._client = aiohttp.ClientSession()
-        return self._client
-
-    async def stop(self) -> None:
-        """Shut down, closing the outgoing session too."""
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
-        await super().stop()
 
     # --- HTTP --------------------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aiohttp
 from aiohttp import web
 
 
@@ -13,6 +14,7 @@ class SimulatedService:
         self.app = web.Application()
         self.setup_routes(self.app.router)
         self._runner: web.AppRunner | None = None
+        self._outgoing: aiohttp.ClientSession | None = None
         self.port = 0
 
     def setup_routes(self, router: web.UrlDispatcher) -> None:
@@ -37,6 +39,12 @@ class SimulatedService:
         self.port = runner.addresses[0][1]
         self._runner = runner
 
+    def outgoing(self) -> aiohttp.ClientSession:
+        """The session for requests the service makes itself (webhooks it delivers), opened on first use."""
+        if self._outgoing is None or self._outgoing.closed:
+            self._outgoing = aiohttp.ClientSession()
+        return self._outgoing
+
     async def down(self) -> None:
         """Stop listening and drop open connections, as a stopped service does."""
         await self.stop()
@@ -47,7 +55,10 @@ class SimulatedService:
             await self.start(self.port)
 
     async def stop(self) -> None:
-        """Shut the service down."""
+        """Shut the service down (and close its outgoing session)."""
+        if self._outgoing is not None:
+            await self._outgoing.close()
+            self._outgoing = None
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()

@@ -269,7 +269,6 @@ class SimulatedSeerr(SimulatedService):
         }
         self.last_error: str | None = None
         """Why the last send failed (as Seerr would log it), or None."""
-        self._client: aiohttp.ClientSession | None = None
         super().__init__()
         self.app.middlewares.append(self._check_key)
 
@@ -334,7 +333,7 @@ class SimulatedSeerr(SimulatedService):
             return False
         headers = {"Authorization": options["authHeader"]} if options.get("authHeader") else None
         try:
-            status = await post_webhook(self._session(), options["webhookUrl"], body, headers)
+            status = await post_webhook(self.outgoing(), options["webhookUrl"], body, headers)
         except (aiohttp.ClientError, TimeoutError) as err:
             self.last_error = f"delivery failed: {type(err).__name__}"
             return False
@@ -342,19 +341,6 @@ class SimulatedSeerr(SimulatedService):
             self.last_error = f"delivery failed: HTTP {status}"
             return False
         return True
-
-    def _session(self) -> aiohttp.ClientSession:
-        """The outgoing HTTP session, opened on first use."""
-        if self._client is None or self._client.closed:
-            self._client = aiohttp.ClientSession()
-        return self._client
-
-    async def stop(self) -> None:
-        """Shut down, closing the outgoing session too."""
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
-        await super().stop()
 
     # --- HTTP --------------------------------------------------------------------------------------------
 
