@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 import logging
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -29,6 +29,9 @@ from .const import (
 from .store import TrackerStore
 from .trace import TraceRecorder, TraceService
 from .tracker import DEFAULT_STALL_AFTER, Change, Evidence, Stage, TrackedRequest, Tracker
+
+if TYPE_CHECKING:
+    from .coordinator import ServiceCoordinator
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -63,7 +66,7 @@ class TrackerRuntime:
         """The configured services' runtimes, by subentry id."""
         self._stall_issues: set[str] = set()
         """Requests that have a stalled repair issue open."""
-        self.coordinators: dict[str, Any] = {}
+        self.coordinators: dict[str, ServiceCoordinator] = {}
         """The coordinators of polled services, by subentry id."""
 
     # --- signals entities listen to ------------------------------------------------------------------------
