@@ -3,11 +3,14 @@
 Payloads are Newtonsoft JSON with PascalCase keys (`API/SignalR/Models/*EventSignalRModel.cs`). A file event is
 linked to the file Radarr/Sonarr imported by its name: Shoko sees the file under its own mount (import folder +
 `RelativePath`), so the full paths differ between the two while the file name does not.
+
+Files read from the v3 REST API (the catch-up after the hub was away) become the same evidence: `pick_file` finds
+the Shoko file that is an imported file, and `file_evidence` says what Shoko knows of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
@@ -15,6 +18,7 @@ from typing import Final
 from ...tracker.evidence import AnimeFileMatched, AnimeFileNotMatched, AnimeFileSeen, Evidence
 from ...tracker.ids import IdKey, IdKind, make_ids
 from ..payload import JsonObject, PayloadError, as_object, objects, opt_bool, opt_int, req_int, req_str
+from .models import ShokoFile
 
 _PREFIX: Final = "ShokoEvent:"
 _NO_FOLDERS: Final[Mapping[int, str]] = MappingProxyType({})
@@ -140,3 +144,70 @@ def _full_path(folder: str | None, relative: str) -> str:
     if not folder:
         return relative
     return f"{folder.replace('\\', '/').rstrip('/')}/{relative}"
+
+
+def file_evidence(
+    file: ShokoFile, *, source: str, at: float, import_folders: Mapping[int, str] = _NO_FOLDERS
+) -> list[Evidence]:
+    """What a file from the REST API proves: matched when it has cross-references, else Shoko has it.
+
+    The REST API cannot tell a file Shoko is still matching from one it gave up on, so an unmatched file is only
+    "seen": it never enters or leaves match_failed on its own (only FileNotMatched and a later match do).
+    """
+    series = tuple(dict.fromkeys(x.series_id for x in file.cross_references if x.series_id is not None))
+    anime = tuple(dict.fromkeys(x.anidb_anime_id for x in file.cross_references if x.anidb_anime_id is not None))
+    ids = make_ids(
+        files=tuple(_location_paths(file, import_folders)),
+        shoko_file=file.id,
+        shoko_series=series,
+        anidb=anime,
+    )
+    if file.cross_references:
+        return [AnimeFileMatched(source=source, at=at, ids=ids, file_id=str(file.id))]
+    return [AnimeFileSeen(source=source, at=at, ids=ids, file_id=str(file.id))]
+
+
+def pick_file(
+    candidates: Iterable[ShokoFile],
+    *,
+    path: str,
+    size: int | None,
+    import_folders: Mapping[int, str] = _NO_FOLDERS,
+) -> ShokoFile | None:
+    """The Shoko file that is the file Radarr/Sonarr imported at `path`, among files found by its name.
+
+    Shoko and Radarr/Sonarr mount the library at different places (`/mnt/anime` and `/data/anime`), so paths are
+    compared from their end: a candidate must have the same file name, and the one that shares the most trailing
+    folders wins. A candidate of another size than a known import size is another file of that name (an older copy,
+    another release) and never wins.
+    """
+    wanted = _parts(path)
+    best: ShokoFile | None = None
+    best_score = 0
+    for candidate in candidates:
+        if size and candidate.size != size:
+            continue
+        score = max((_common_tail(wanted, _parts(p)) for p in _location_paths(candidate, import_folders)), default=0)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _location_paths(file: ShokoFile, import_folders: Mapping[int, str]) -> list[str]:
+    """Every place of a file on the Shoko server (import folder + relative path, when the folder is known)."""
+    return [_full_path(import_folders.get(place.import_folder_id), place.relative_path) for place in file.locations]
+
+
+def _parts(path: str) -> list[str]:
+    """A path's components, case-folded, whatever its separators."""
+    return [part.casefold() for part in path.replace("\\", "/").split("/") if part]
+
+
+def _common_tail(first: list[str], second: list[str]) -> int:
+    """How many trailing components two paths share (0 when their file names differ)."""
+    count = 0
+    for one, other in zip(reversed(first), reversed(second), strict=False):
+        if one != other:
+            break
+        count += 1
+    return count
