@@ -157,6 +157,14 @@ class TrackerRuntime:
         """How long a finished request stays before it is removed."""
         return float(self.entry.options.get(CONF_RETENTION_HOURS, DEFAULT_RETENTION_HOURS)) * 3600
 
+    @property
+    def stall_policy(self) -> dict[Stage, float]:
+        """Seconds per stage without progress before a request is stalled (options in minutes)."""
+        minutes = self.entry.options.get(CONF_STALL_MINUTES, {})
+        return {
+            stage: float(minutes.get(stage.value, default / 60)) * 60 for stage, default in DEFAULT_STALL_AFTER.items()
+        }
+
     # --- evidence in, changes out --------------------------------------------------------------------------
 
     @callback
@@ -212,14 +220,6 @@ class TrackerRuntime:
         async_dispatcher_send(self.hass, self.signal_tracker_updated)
         self.store.schedule_save()
         return True
-
-    @property
-    def stall_policy(self) -> dict[Stage, float]:
-        """Seconds per stage without progress before a request is stalled (options in minutes)."""
-        minutes = self.entry.options.get(CONF_STALL_MINUTES, {})
-        return {
-            stage: float(minutes.get(stage.value, default / 60)) * 60 for stage, default in DEFAULT_STALL_AFTER.items()
-        }
 
     @callback
     def _housekeeping(self, now: datetime) -> None:
