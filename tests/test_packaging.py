@@ -1,0 +1,72 @@
+"""What HACS and hassfest check of the integration's files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from awesomeversion import AwesomeVersion
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "custom_components" / "media_request_tracker"
+MANIFEST = json.loads((PACKAGE / "manifest.json").read_text())
+HACS_KEYS = {
+    "name",
+    "content_in_root",
+    "zip_release",
+    "filename",
+    "render_readme",
+    "hide_default_branch",
+    "country",
+    "homeassistant",
+    "hacs",
+    "persistent_directory",
+}
+
+
+def test_manifest_keys_are_sorted_as_hassfest_wants() -> None:
+    keys = list(MANIFEST)
+    assert keys[:2] == ["domain", "name"]
+    assert keys[2:] == sorted(keys[2:])
+
+
+def test_manifest_has_what_a_custom_integration_needs() -> None:
+    for key in ("domain", "name", "codeowners", "documentation", "issue_tracker", "version", "requirements"):
+        assert key in MANIFEST, key
+    assert MANIFEST["domain"] == PACKAGE.name
+    assert MANIFEST["config_flow"] is True
+    assert MANIFEST["iot_class"] == "local_push"
+    assert {"http", "webhook"} <= set(MANIFEST["dependencies"])
+    assert AwesomeVersion(MANIFEST["version"]).valid
+
+
+def test_hacs_json_only_has_keys_hacs_accepts() -> None:
+    hacs = json.loads((ROOT / "hacs.json").read_text())
+    assert set(hacs) <= HACS_KEYS
+    assert AwesomeVersion(hacs["homeassistant"]) >= AwesomeVersion("2025.4.0")
+
+
+def test_english_translation_is_strings_json() -> None:
+    strings = json.loads((PACKAGE / "strings.json").read_text())
+    assert json.loads((PACKAGE / "translations" / "en.json").read_text()) == strings
+
+
+def test_every_action_and_its_fields_are_translated() -> None:
+    strings = json.loads((PACKAGE / "strings.json").read_text())
+    services = yaml.safe_load((PACKAGE / "services.yaml").read_text())
+    for service, spec in services.items():
+        assert "name" in strings["services"][service]
+        for field in spec.get("fields", {}):
+            assert "name" in strings["services"][service]["fields"][field]
+
+
+def test_every_subentry_type_is_translated() -> None:
+    from custom_components.media_request_tracker.config_flow import SERVICE_FLOWS
+
+    strings = json.loads((PACKAGE / "strings.json").read_text())
+    assert set(strings["config_subentries"]) == set(SERVICE_FLOWS)
+
+
+def test_brand_icon_is_a_png() -> None:
+    assert (PACKAGE / "brand" / "icon.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
