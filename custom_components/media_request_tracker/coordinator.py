@@ -23,7 +23,7 @@ from .sources.payload import PayloadError
 from .sources.qbittorrent.client import ETA_UNKNOWN, QBittorrentClient, Torrent
 from .sources.qbittorrent.parser import torrent_evidence
 from .sources.seerr.parser import parse_request
-from .tracker import Evidence, IdKind, Stage, TrackedRequest
+from .tracker import Change, Evidence, IdKind, Stage, TrackedRequest
 from .upstream import ServiceConfig, arr_client, jellyfin_client, qbittorrent_client, seerr_client
 
 _LOGGER = logging.getLogger(__name__)
@@ -78,9 +78,37 @@ class ServiceCoordinator(DataUpdateCoordinator[None]):
         raise NotImplementedError
 
     @callback
+    def tracker_changed(self, changes: list[Change]) -> None:
+        """The tracker changed (from any source); a coordinator may want to look sooner."""
+
+    @callback
     def keep_polling(self) -> None:
         """Poll even while no entity listens (a coordinator without listeners stops)."""
         self.config_entry.async_on_unload(self.async_add_listener(_no_op))  # type: ignore[union-attr]
+
+
+class Turns:
+    """Hands out a bounded batch of keys per poll, continuing where the last batch ended, so none starves."""
+
+    def __init__(self) -> None:
+        """Start at the beginning."""
+        self._last: str | None = None
+
+    def next(self, keys: list[str], count: int) -> list[str]:
+        """The next `count` of the sorted `keys` after the last one handed out, wrapping around."""
+        later = [key for key in keys if self._last is None or key > self._last]
+        batch = (later + [key for key in keys if key not in later])[:count]
+        if batch:
+            self._last = batch[-1]
+        return batch
+
+
+def _before_import(request: TrackedRequest, episodes: set[tuple[int, int]]) -> bool:
+    """Whether the request (a movie), or any of these episodes, has not reached the import yet."""
+    units: list[tuple[int, int] | None] = [*episodes] if episodes else [None]
+    return any(
+        (stage := request.unit_stage(unit)).rank <= Stage.DOWNLOADED.rank and not stage.is_problem for unit in units
+    )
 
 
 def _info_row(torrent: Torrent) -> dict[str, Any]:
@@ -135,6 +163,15 @@ class QBittorrentCoordinator(ServiceCoordinator):
         downloading = any(r.stage in DOWNLOAD_STAGES for r in self.runtime.tracker.requests.values())
         self.update_interval = self._fast if downloading else self._slow
 
+    @callback
+    def tracker_changed(self, changes: list[Change]) -> None:
+        """A grab elsewhere (a Radarr webhook) starts fast polling now, not at the next slow poll."""
+        if self.update_interval != self._fast and any(c.new_stage in DOWNLOAD_STAGES for c in changes):
+            self.update_interval = self._fast
+            self.config_entry.async_create_background_task(  # type: ignore[union-attr]
+                self.hass, self.async_request_refresh(), f"{DOMAIN} poll {self.config.title} on grab"
+            )
+
 
 class ArrCoordinator(ServiceCoordinator):
     """Catches up on Radarr/Sonarr: the queue for downloads a grab webhook missed, the history for missed imports."""
@@ -144,6 +181,7 @@ class ArrCoordinator(ServiceCoordinator):
         super().__init__(runtime, config, update_interval)
         self.client = arr_client(self.session, config)
         self.kind: Literal["radarr", "sonarr"] = "sonarr" if config.kind == "sonarr" else "radarr"
+        self._turns = Turns()
 
     async def async_poll(self) -> list[Evidence]:
         """The queue, then the history of tracked downloads whose import has not been seen."""
@@ -155,7 +193,7 @@ class ArrCoordinator(ServiceCoordinator):
         for record in queue:
             evidence += self._parsed(parse_queue_record, record.raw, now)
         history: list[Any] = []
-        for download_id in self._awaiting_import()[:HISTORY_LOOKUPS_PER_POLL]:
+        for download_id in self._turns.next(self._awaiting_import(), HISTORY_LOOKUPS_PER_POLL):
             history += [record.raw for record in await self.client.history_for_download(download_id)]
         if history:
             self.runtime.recorder.state(self.config.subentry_id, "history", history)
@@ -171,16 +209,14 @@ class ArrCoordinator(ServiceCoordinator):
             return []
 
     def _awaiting_import(self) -> list[str]:
-        """Download ids this instance grabbed for requests that have not reached the import yet."""
+        """Download ids this instance grabbed whose import has not been seen (for a series: per episode)."""
         prefix = f"{self.config.subentry_id}:"
         return sorted(
             download_id
             for request in self.runtime.tracker.requests.values()
-            if request.stage.rank <= Stage.DOWNLOADED.rank
-            and not request.stage.is_problem
-            and any(kind is IdKind.ARR_ITEM and value.startswith(prefix) for kind, value in request.ids)
+            if any(kind is IdKind.ARR_ITEM and value.startswith(prefix) for kind, value in request.ids)
             for download_id, download in request.downloads.items()
-            if download.counts
+            if download.counts and _before_import(request, download.episodes)
         )
 
 
@@ -221,15 +257,14 @@ class JellyfinCoordinator(ServiceCoordinator):
         """Poll Jellyfin."""
         super().__init__(runtime, config, update_interval)
         self.client = jellyfin_client(self.session, config)
+        self._turns = Turns()
 
     async def async_poll(self) -> list[Evidence]:
-        """Find the items of up to JELLYFIN_LOOKUPS_PER_POLL waiting requests, most recently imported first."""
+        """Find the items of up to JELLYFIN_LOOKUPS_PER_POLL waiting requests, each waiting request in turn."""
         await self.client.validate()
-        waiting = sorted(
-            (r for r in self.runtime.tracker.requests.values() if r.stage in WAITING_FOR_LIBRARY),
-            key=lambda r: r.stage_since,
-            reverse=True,
-        )[:JELLYFIN_LOOKUPS_PER_POLL]
+        requests = self.runtime.tracker.requests
+        waiting_keys = sorted(key for key, request in requests.items() if request.stage in WAITING_FOR_LIBRARY)
+        waiting = [requests[key] for key in self._turns.next(waiting_keys, JELLYFIN_LOOKUPS_PER_POLL)]
         now = dt_util.utcnow().timestamp()
         items: list[JellyfinItem] = []
         for request in waiting:

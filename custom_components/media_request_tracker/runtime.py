@@ -195,6 +195,8 @@ class TrackerRuntime:
             else:
                 async_dispatcher_send(self.hass, self.signal_request_updated(change.request.key), change)
         async_dispatcher_send(self.hass, self.signal_tracker_updated)
+        for coordinator in self.coordinators.values():
+            coordinator.tracker_changed(changes)
         self.store.schedule_save()
 
     @callback
