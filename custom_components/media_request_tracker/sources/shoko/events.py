@@ -57,6 +57,8 @@ FEEDS: Final = "shoko"
 API_KEY_PARAMETER: Final = "apikey"
 LEFTOVER_GRACE: Final = 2.0
 """Seconds a websocket left closing by a cancelled attempt may take to say goodbye before it is cut."""
+CANCEL_RETRY: Final = 0.1
+"""Seconds between cancellations of a task that has not ended yet (see `_cancel_until_done`)."""
 
 EventCallback = Callable[[str, dict[str, Any]], None]
 ConnectedCallback = Callable[[], None]
@@ -243,9 +245,11 @@ class ShokoEventStream:
         try:
             return await self._run_client()
         finally:
-            await _finish_leftovers(marker)
-            self._set_disconnected("stopped")
-            _ATTEMPT.reset(token)
+            try:
+                await _finish_leftovers(marker)
+            finally:
+                self._set_disconnected("stopped")
+                _ATTEMPT.reset(token)
 
     async def _run_client(self) -> UpstreamError:
         """Start pysignalr's run for a new client in a task of its own and watch it."""
@@ -375,10 +379,30 @@ def _create_task(coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[Non
 
 async def _finish(task: asyncio.Task[None]) -> None:
     """Cancel a task if it still runs and wait for it, without raising what it raised."""
-    task.cancel()
-    await asyncio.wait({task})
+    await _cancel_until_done({task})
     if not task.cancelled():
         task.exception()  # retrieved, so that asyncio does not log it as never retrieved
+
+
+async def _cancel_until_done(tasks: set[asyncio.Task[Any]]) -> None:
+    """Cancel the tasks and wait until they have ended, cancelling again each that is still running.
+
+    One cancellation is not always enough: pysignalr's connection task, cancelled just after the server closed
+    the connection, was seen to swallow it and go on retrying in its websocket reconnection loop for good.
+    Cancelling the caller meanwhile (stopping while an attempt ends) does not cut this short: the caller's
+    cancellation goes on once the tasks have ended.
+    """
+    pending = {task for task in tasks if not task.done()}
+    interrupted = False
+    while pending:
+        for task in pending:
+            task.cancel()
+        try:
+            _done, pending = await asyncio.wait(pending, timeout=CANCEL_RETRY)
+        except asyncio.CancelledError:
+            interrupted = True
+    if interrupted:
+        raise asyncio.CancelledError
 
 
 async def _finish_leftovers(marker: object) -> None:
@@ -386,9 +410,17 @@ async def _finish_leftovers(marker: object) -> None:
 
     pysignalr gathers a reader and a keepalive; when the reader fails, the keepalive keeps running (cancel
     it). The websocket generator abandoned mid-iteration is closed by a task that its finalizer schedules; give
-    that a moment to close the socket politely, then cut it.
+    that a moment to close the socket politely, then cut it. This runs to its end even when the caller is
+    cancelled meanwhile (the stream is stopped while an attempt ends): nothing of the attempt may outlive it.
     """
-    await asyncio.sleep(0)  # let scheduled generator finalizers create their tasks
+    try:
+        await asyncio.sleep(0)  # let scheduled generator finalizers create their tasks
+    finally:
+        await _finish_tasks_of(marker)
+
+
+async def _finish_tasks_of(marker: object) -> None:
+    """Cancel the still running tasks of one attempt, give them a grace period, then cut what is left."""
     current = asyncio.current_task()
     leftovers = {
         task
@@ -404,10 +436,8 @@ async def _finish_leftovers(marker: object) -> None:
     try:
         _done, pending = await asyncio.wait(leftovers, timeout=LEFTOVER_GRACE)
     finally:
-        # Also when the caller is cancelled meanwhile: nothing of this attempt may outlive it.
-        for task in leftovers:
-            task.cancel()
-        await asyncio.wait(leftovers)
+        # Also when the caller is cancelled meanwhile.
+        await _cancel_until_done(leftovers)
     for task in leftovers - pending:
         if not task.cancelled():
             task.exception()
