@@ -318,4 +318,7 @@ def make_coordinator(
             return SeerrCoordinator(runtime, config, SEERR_PUSHED if config.configure_webhook else SEERR_POLLED)
         case "jellyfin":
             return JellyfinCoordinator(runtime, config, JELLYFIN_INTERVAL)
-    return None
+        case "shoko":
+            from .shoko import ShokoCoordinator  # noqa: PLC0415  # shoko.py builds on this module
+
+            return ShokoCoordinator(runtime, config, options)

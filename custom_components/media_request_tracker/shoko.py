@@ -1,0 +1,285 @@
+"""Shoko Server: anime matching pushed over SignalR, and a REST catch-up whenever the event hub (re)connects.
+
+Shoko pushes, so nothing polls on a schedule. A refresh of the coordinator is the catch-up: it checks the server
+version, makes sure the event stream runs, waits for the hub, and asks the REST API about the files of anime requests
+that Shoko may have reported while nobody listened. The connectivity sensor is on while the hub is connected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+import logging
+import posixpath
+from typing import Any, Final
+
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import CALLBACK_TYPE, Event, HassJob, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_call_later
+from homeassistant.util import dt as dt_util
+from homeassistant.util.ssl import get_default_context
+from yarl import URL
+
+from .const import DOMAIN
+from .coordinator import ServiceCoordinator
+from .runtime import TrackerRuntime
+from .sources.errors import CannotConnect, UnexpectedResponse
+from .sources.payload import PayloadError
+from .sources.shoko.client import ShokoClient
+from .sources.shoko.events import Backoff, ShokoEventStream
+from .sources.shoko.models import ShokoFile
+from .sources.shoko.parser import file_evidence, parse_event, pick_file
+from .tracker import FINISHED_STAGES, Evidence
+from .tracker.model import FileFacts
+from .upstream import ServiceConfig, shoko_client
+
+_LOGGER = logging.getLogger(__name__)
+
+CONF_SHOKO_REPAIR_MINUTES: Final = "shoko_repair_minutes"
+"""Entry option: minutes without the event hub before a repair issue says so."""
+DEFAULT_REPAIR_MINUTES: Final = 15
+RECONNECT_INITIAL_SECONDS = 1.0
+"""Ceiling of the first reconnection delay; it doubles per failed attempt up to RECONNECT_MAX_SECONDS."""
+RECONNECT_MAX_SECONDS = 300.0
+HUB_CONNECT_WAIT = 30.0
+"""Seconds a catch-up waits for the hub before it reports the service as not connected."""
+CATCH_UP_FILES_PER_RUN: Final = 50
+"""Files looked up per catch-up, so a long outage with many waiting requests does not flood Shoko."""
+PATH_CANDIDATES: Final = 10
+"""Files of the same name considered when looking an imported file up by its name."""
+ISSUE_DISCONNECTED: Final = "shoko_disconnected"
+ISSUE_UNSUPPORTED: Final = "shoko_unsupported"
+
+
+class ShokoCoordinator(ServiceCoordinator):
+    """Follows one Shoko Server: its SignalR events as they happen, its REST API for what happened while away."""
+
+    def __init__(self, runtime: TrackerRuntime, config: ServiceConfig, options: Mapping[str, Any]) -> None:
+        """Prepare the REST client and the event stream; both start with the first refresh."""
+        super().__init__(runtime, config, timedelta(0))
+        # The base class takes an interval; Shoko pushes, so refreshes run only when the hub (re)connects.
+        self.update_interval = None
+        self.client: ShokoClient = shoko_client(self.session, config)
+        self._repair_after = timedelta(minutes=float(options.get(CONF_SHOKO_REPAIR_MINUTES, DEFAULT_REPAIR_MINUTES)))
+        self._stream = ShokoEventStream(
+            config.url,
+            config.api_key or "",
+            on_event=self._on_event,
+            on_connected=self._on_connected,
+            on_disconnected=self._on_disconnected,
+            verify_ssl=config.verify_ssl,
+            # Home Assistant's ready context: building one would load CA files inside the event loop.
+            ssl_context=get_default_context() if URL(config.url).scheme == "https" else None,
+            backoff=Backoff(initial=RECONNECT_INITIAL_SECONDS, maximum=RECONNECT_MAX_SECONDS),
+        )
+        self._import_folders: dict[int, str] = {}
+        self._hub_up = asyncio.Event()
+        self._waiting_for_hub = False
+        self._started = False
+        self._unsupported = False
+        self._closed = False
+        self._repair_timer: CALLBACK_TYPE | None = None
+        self._unsub_stop: CALLBACK_TYPE | None = runtime.hass.bus.async_listen_once(
+            EVENT_HOMEASSISTANT_STOP, self._async_on_stop
+        )
+
+    @property
+    def stream(self) -> ShokoEventStream:
+        """The SignalR event stream (for diagnostics and tests)."""
+        return self._stream
+
+    # --- the catch-up ---------------------------------------------------------------------------------------
+
+    async def async_poll(self) -> list[Evidence]:
+        """Check the server, wait for the hub, then ask the REST API about files the events may have missed."""
+        await self._check_version()
+        self._start_stream()
+        await self._wait_for_hub()
+        # Refreshed on every connection: a folder added in Shoko meanwhile changes the paths events give.
+        self._import_folders = {folder.id: folder.path for folder in await self.client.import_folders()}
+        return await self._catch_up()
+
+    async def _check_version(self) -> None:
+        """Go on with a v5 server; stop for good, with a repair issue, on any other."""
+        try:
+            version = await self.client.version()
+        except CannotConnect:
+            # The stream retries with its own backoff; once it connects, the next catch-up checks again.
+            self._start_stream()
+            raise
+        if version.is_supported:
+            self._delete_issue(ISSUE_UNSUPPORTED)
+            return
+        self._unsupported = True
+        await self._stream.stop()
+        self._stop_disconnected_clock()
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self._issue_id(ISSUE_UNSUPPORTED),
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=ISSUE_UNSUPPORTED,
+            translation_placeholders={"service": self.config.title, "version": version.version},
+        )
+        raise UnexpectedResponse(f"Shoko Server {version.version} is not supported (the tracker speaks Shoko 5)")
+
+    async def _wait_for_hub(self) -> None:
+        """Return once the hub is connected; raise CannotConnect when it is not within HUB_CONNECT_WAIT."""
+        if self._hub_up.is_set():
+            return
+        self._waiting_for_hub = True
+        try:
+            async with asyncio.timeout(HUB_CONNECT_WAIT):
+                await self._hub_up.wait()
+        except TimeoutError as err:
+            why = self._stream.last_error or "no connection yet"
+            raise CannotConnect(f"event hub not connected: {why}") from err
+        finally:
+            self._waiting_for_hub = False
+
+    async def _catch_up(self) -> list[Evidence]:
+        """Evidence for the unmatched files of anime requests, from what the REST API says of each."""
+        now = dt_util.utcnow().timestamp()
+        evidence: list[Evidence] = []
+        for file in self._files_to_check()[:CATCH_UP_FILES_PER_RUN]:
+            if (found := await self._look_up(file)) is not None:
+                evidence += file_evidence(
+                    found, source=self.config.subentry_id, at=now, import_folders=self._import_folders
+                )
+        return evidence
+
+    def _files_to_check(self) -> list[FileFacts]:
+        """Files not matched yet of anime requests still on their way, the longest-waiting request first.
+
+        Any unfinished request counts, not only those in importing/anime_matching/match_failed: a series can be
+        downloading some episodes while others already wait for Shoko.
+        """
+        waiting = sorted(
+            (r for r in self.runtime.tracker.requests.values() if r.anime and r.stage not in FINISHED_STAGES),
+            key=lambda request: request.stage_since,
+        )
+        return [file for request in waiting for file in request.files.values() if not file.matched]
+
+    async def _look_up(self, file: FileFacts) -> ShokoFile | None:
+        """The Shoko file for a tracked file: by Shoko's id when an event gave it, else by its name and path."""
+        try:
+            if file.shoko_id and file.shoko_id.isdigit():
+                return await self.client.file(int(file.shoko_id))
+            name = posixpath.basename(file.path.replace("\\", "/"))
+            candidates = await self.client.files_path_ends_with(name, limit=PATH_CANDIDATES)
+        except UnexpectedResponse as err:
+            # Gone from Shoko (404) or an answer of a shape we do not know: nothing to learn about this file.
+            _LOGGER.debug("No Shoko file for a tracked file on %s: %s", self.config.title, err)
+            return None
+        return pick_file(candidates, path=file.path, size=file.size, import_folders=self._import_folders)
+
+    # --- the event stream -----------------------------------------------------------------------------------
+
+    def _start_stream(self) -> None:
+        """Start the SignalR stream once (never for an unsupported server, never after shutdown)."""
+        if self._started or self._unsupported or self._closed:
+            return
+        self._started = True
+        # Not connected until it is: the clock for the "disconnected" repair issue runs from now.
+        self._start_disconnected_clock()
+        # A task of the stream's own, not a Home Assistant background task: it lives as long as the entry, and such
+        # a background task keeps `async_block_till_done(wait_background_tasks=True)` waiting for good. This
+        # coordinator is its one owner and stops it on unload and when Home Assistant stops.
+        self._stream.start()
+
+    @callback
+    def _on_event(self, name: str, payload: dict[str, Any]) -> None:
+        """One `ShokoEvent:*` invocation: record it for traces and hand its evidence to the tracker."""
+        self.runtime.recorder.signalr(self.config.subentry_id, name, [payload])
+        try:
+            evidence = parse_event(
+                name,
+                payload,
+                source=self.config.subentry_id,
+                at=dt_util.utcnow().timestamp(),
+                import_folders=self._import_folders,
+            )
+        except PayloadError as err:
+            _LOGGER.info("Ignored a Shoko event from %s: %s", self.config.title, err)
+            return
+        self.runtime.ingest(evidence)
+
+    @callback
+    def _on_connected(self) -> None:
+        """The hub is up: clear the alarm, and fetch what the events told nobody while it was away."""
+        self._hub_up.set()
+        self._stop_disconnected_clock()
+        if not self._waiting_for_hub:
+            # A catch-up waiting for this connection goes on by itself; otherwise start one.
+            self.runtime.entry.async_create_background_task(
+                self.hass, self.async_request_refresh(), f"{DOMAIN} catch up {self.config.title}"
+            )
+
+    @callback
+    def _on_disconnected(self, reason: str) -> None:
+        """The hub connection was lost: the connectivity sensor goes off (logged once) and the clock runs."""
+        self._hub_up.clear()
+        if self.hass.is_stopping:
+            # Home Assistant cancels the stream's task on its way down; that is no outage.
+            return
+        self._start_disconnected_clock()
+        self.async_set_update_error(CannotConnect(f"{self.config.title}: event hub disconnected ({reason})"))
+
+    # --- the "disconnected" repair issue --------------------------------------------------------------------
+
+    def _start_disconnected_clock(self) -> None:
+        """Raise the repair issue if the hub is still away after the configured time."""
+        if self._repair_timer is None:
+            job = HassJob(self._raise_disconnected_issue, "Shoko disconnected issue", cancel_on_shutdown=True)
+            self._repair_timer = async_call_later(self.hass, self._repair_after, job)
+
+    def _stop_disconnected_clock(self) -> None:
+        """The hub is back (or will not be followed): no alarm, and none raised."""
+        self._cancel_repair_timer()
+        self._delete_issue(ISSUE_DISCONNECTED)
+
+    def _cancel_repair_timer(self) -> None:
+        if self._repair_timer is not None:
+            self._repair_timer()
+            self._repair_timer = None
+
+    @callback
+    def _raise_disconnected_issue(self, _now: datetime) -> None:
+        self._repair_timer = None
+        minutes = self._repair_after.total_seconds() / 60
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self._issue_id(ISSUE_DISCONNECTED),
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=ISSUE_DISCONNECTED,
+            translation_placeholders={"service": self.config.title, "minutes": f"{minutes:g}"},
+        )
+
+    def _issue_id(self, name: str) -> str:
+        """Issues of a service start with its subentry id (removing the service removes them)."""
+        return f"{self.config.subentry_id}_{name}"
+
+    def _delete_issue(self, name: str) -> None:
+        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(name))
+
+    # --- shutdown -------------------------------------------------------------------------------------------
+
+    async def async_shutdown(self) -> None:
+        """Stop the stream and the timers with the coordinator (entry unloading, or Home Assistant stopping)."""
+        self._closed = True
+        await super().async_shutdown()
+        self._cancel_repair_timer()
+        if self._unsub_stop is not None:
+            self._unsub_stop()
+            self._unsub_stop = None
+        await self._stream.stop()
+
+    async def _async_on_stop(self, _event: Event) -> None:
+        """Home Assistant stops without unloading entries: stop the stream cleanly all the same."""
+        self._unsub_stop = None  # a once-listener is gone once it ran
+        await self.async_shutdown()
