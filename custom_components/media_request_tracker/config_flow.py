@@ -35,10 +35,12 @@ from .const import (
     CONF_QBITTORRENT_FAST,
     CONF_QBITTORRENT_SLOW,
     CONF_RETENTION_HOURS,
+    CONF_SHOKO_REPAIR_MINUTES,
     CONF_STALL_MINUTES,
     CONF_TRACE_EVENTS,
     DEFAULT_PENDING_HOURS,
     DEFAULT_RETENTION_HOURS,
+    DEFAULT_SHOKO_REPAIR_MINUTES,
     DEFAULT_TRACE_EVENTS,
     DOMAIN,
 )
@@ -77,6 +79,7 @@ DEFAULT_OPTIONS: dict[str, Any] = {
     CONF_QBITTORRENT_FAST: int(QBITTORRENT_FAST.total_seconds()),
     CONF_QBITTORRENT_SLOW: int(QBITTORRENT_SLOW.total_seconds()),
     CONF_TRACE_EVENTS: DEFAULT_TRACE_EVENTS,
+    CONF_SHOKO_REPAIR_MINUTES: DEFAULT_SHOKO_REPAIR_MINUTES,
 }
 DEFAULT_STALL_MINUTES = {stage.value: int(seconds // 60) for stage, seconds in DEFAULT_STALL_AFTER.items()}
 SECRET_FIELDS = (CONF_API_KEY, CONF_PASSWORD)
@@ -159,6 +162,9 @@ class TrackerOptionsFlow(OptionsFlow):
                 vol.Required(CONF_QBITTORRENT_FAST, default=options[CONF_QBITTORRENT_FAST]): _number(300, "s"),
                 vol.Required(CONF_QBITTORRENT_SLOW, default=options[CONF_QBITTORRENT_SLOW]): _number(3600, "s"),
                 vol.Required(CONF_TRACE_EVENTS, default=options[CONF_TRACE_EVENTS]): _number(5000, None, minimum=0),
+                vol.Required(CONF_SHOKO_REPAIR_MINUTES, default=options[CONF_SHOKO_REPAIR_MINUTES]): _number(
+                    24 * 60, "min"
+                ),
                 vol.Required(CONF_STALL_MINUTES): section(
                     vol.Schema(
                         {

@@ -15,6 +15,8 @@ DEFAULT_PENDING_HOURS: Final = 6
 CONF_TRACE_EVENTS: Final = "trace_events"
 CONF_QBITTORRENT_FAST: Final = "qbittorrent_fast_seconds"
 CONF_QBITTORRENT_SLOW: Final = "qbittorrent_slow_seconds"
+CONF_SHOKO_REPAIR_MINUTES: Final = "shoko_repair_minutes"
+DEFAULT_SHOKO_REPAIR_MINUTES: Final = 15
 CONF_STALL_MINUTES: Final = "stall_minutes"
 """Options section: minutes per stage without progress before a request counts as stalled."""
 DEFAULT_TRACE_EVENTS: Final = 200

@@ -22,7 +22,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.ssl import get_default_context
 from yarl import URL
 
-from .const import DOMAIN
+from .const import CONF_SHOKO_REPAIR_MINUTES, DEFAULT_SHOKO_REPAIR_MINUTES, DOMAIN
 from .coordinator import ServiceCoordinator
 from .runtime import TrackerRuntime
 from .sources.errors import CannotConnect, UnexpectedResponse
@@ -37,9 +37,6 @@ from .upstream import ServiceConfig, shoko_client
 
 _LOGGER = logging.getLogger(__name__)
 
-CONF_SHOKO_REPAIR_MINUTES: Final = "shoko_repair_minutes"
-"""Entry option: minutes without the event hub before a repair issue says so."""
-DEFAULT_REPAIR_MINUTES: Final = 15
 RECONNECT_INITIAL_SECONDS = 1.0
 """Ceiling of the first reconnection delay; it doubles per failed attempt up to RECONNECT_MAX_SECONDS."""
 RECONNECT_MAX_SECONDS = 300.0
@@ -62,7 +59,9 @@ class ShokoCoordinator(ServiceCoordinator):
         # The base class takes an interval; Shoko pushes, so refreshes run only when the hub (re)connects.
         self.update_interval = None
         self.client: ShokoClient = shoko_client(self.session, config)
-        self._repair_after = timedelta(minutes=float(options.get(CONF_SHOKO_REPAIR_MINUTES, DEFAULT_REPAIR_MINUTES)))
+        self._repair_after = timedelta(
+            minutes=float(options.get(CONF_SHOKO_REPAIR_MINUTES, DEFAULT_SHOKO_REPAIR_MINUTES))
+        )
         self._stream = ShokoEventStream(
             config.url,
             config.api_key or "",
