@@ -1,0 +1,1 @@
+"""Tests of the demo (scripts/develop and the modules under simulator/demo)."""
