@@ -167,8 +167,11 @@ def webhook_secret(service_id: str) -> str:
     return _derived(service_id, "secret")[:32]
 
 
-def subentry_data(simulated: Simulated) -> dict[str, Any]:
-    """What the service's subentry holds: where the simulator answers, its credentials, its webhook."""
+def subentry_data(simulated: Simulated, *, pushes: bool) -> dict[str, Any]:
+    """What the service's subentry holds: where the simulator answers, its credentials, its webhook.
+
+    `pushes`: the trace has the service's webhook calls, so it was set up to send them.
+    """
     service, sim = simulated.service, simulated.simulator
     data: dict[str, Any] = {CONF_URL: sim.url, CONF_VERIFY_SSL: True}
     match sim:
@@ -179,8 +182,8 @@ def subentry_data(simulated: Simulated) -> dict[str, Any]:
     if service.type in WEBHOOK_TYPES:
         data |= {CONF_WEBHOOK_ID: webhook_id(service.id), CONF_WEBHOOK_SECRET: webhook_secret(service.id)}
     if service.type == "seerr":
-        # The replay delivers Seerr's webhook bodies itself; Seerr's agent is left as it is.
-        data[CONF_CONFIGURE_WEBHOOK] = False
+        # Seerr's single webhook agent is opt-in: a Seerr that pushed had it configured (and is polled less).
+        data[CONF_CONFIGURE_WEBHOOK] = pushes
     return data
 
 
@@ -213,14 +216,15 @@ class RunningHomeAssistant:
         return f"http://127.0.0.1:{self.server.port}"
 
 
-def tracker_entry(services: Sequence[Simulated], options: dict[str, Any]) -> ConfigEntry:
+def tracker_entry(trace: Trace, services: Sequence[Simulated]) -> ConfigEntry:
     """The tracker's config entry with one subentry per service (its id is the trace's service id)."""
+    pushing = {step.service for step in trace.steps if step.action == "webhook"}
     subentries: list[ConfigSubentryDataWithId] = [
         ConfigSubentryDataWithId(
             subentry_id=simulated.service.id,
             subentry_type=simulated.service.type,
             title=simulated.service.id,
-            data=subentry_data(simulated),
+            data=subentry_data(simulated, pushes=simulated.service.id in pushing),
             unique_id=normalize_url(simulated.simulator.url),
         )
         for simulated in services
@@ -231,7 +235,7 @@ def tracker_entry(services: Sequence[Simulated], options: dict[str, Any]) -> Con
         domain=DOMAIN,
         entry_id=ENTRY_ID,
         minor_version=1,
-        options={**DEFAULT_OPTIONS, **options},
+        options={**DEFAULT_OPTIONS, **trace.options},
         source=SOURCE_USER,
         subentries_data=subentries,
         title="Media Request Tracker",
@@ -401,7 +405,7 @@ class Replay:
         if hass.config_entries.async_entries(DOMAIN):
             await async_setup_component(hass, DOMAIN, {})
         else:
-            await hass.config_entries.async_add(tracker_entry(list(self.services.values()), dict(self.trace.options)))
+            await hass.config_entries.async_add(tracker_entry(self.trace, list(self.services.values())))
         return RunningHomeAssistant(number, context, hass, server, resources)
 
     async def _serve(self, hass: HomeAssistant) -> TestServer:
