@@ -108,6 +108,7 @@ PRELOADED: Final = (
     "custom_components.media_request_tracker.diagnostics",
     "custom_components.media_request_tracker.event",
     "custom_components.media_request_tracker.sensor",
+    "custom_components.media_request_tracker.shoko",
 )
 """Modules Home Assistant imports while it sets up, imported before time is frozen: a module imported under
 freezegun sees its fake `datetime` class, which breaks libraries that generate code from type names (mashumaro)."""
@@ -302,7 +303,8 @@ class Replay:
 
     async def run(self) -> dict[str, Any]:
         """Start the services and Home Assistant, play every line, settle, and report."""
-        async with AsyncExitStack() as resources:
+        resources = AsyncExitStack()
+        try:
             for simulated in self.services.values():
                 await simulated.simulator.start()
                 resources.push_async_callback(simulated.simulator.stop)
@@ -310,6 +312,9 @@ class Replay:
             self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True))
             resources.push_async_callback(self._session.close)
             return await self._play()
+        finally:
+            # Stopping a server may wait on its own timers: in virtual time too.
+            await self.clock.run(resources.aclose())
 
     async def _play(self) -> dict[str, Any]:
         steps = self.trace.steps
