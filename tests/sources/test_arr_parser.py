@@ -581,7 +581,7 @@ FIXTURES = [(kind, name) for kind in KINDS for name in fixture_names(kind)]
 PARSERS = [parse_webhook, parse_queue_record, parse_history_record]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(body=JSON_VALUES, kind=st.sampled_from(KINDS), parser=st.sampled_from(PARSERS))
 def test_fuzz_any_json(body: Any, kind: ArrKind, parser: Any) -> None:
     assert_evidence_or_payload_error(lambda: parser(body, source=kind, kind=kind, at=AT))
@@ -594,7 +594,7 @@ def parser_for(name: str) -> Any:
     return parse_history_record if name.startswith("history_") else parse_webhook
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(data=st.data(), fixture_name=st.sampled_from(FIXTURES))
 def test_fuzz_broken_fixtures(data: st.DataObject, fixture_name: tuple[ArrKind, str]) -> None:
     kind, name = fixture_name

@@ -223,21 +223,21 @@ def test_rest_unknown_shapes_raise(change: Any) -> None:
 WEBHOOKS = [name for name in fixture_names("jellyfin") if name != "items"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(body=JSON_VALUES)
 def test_fuzz_any_json(body: Any) -> None:
     assert_evidence_or_payload_error(lambda: parse_item_added(body, source=SOURCE, at=AT))
     assert_evidence_or_payload_error(lambda: parse_item(body, source=SOURCE, at=AT))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(data=st.data(), name=st.sampled_from(WEBHOOKS))
 def test_fuzz_broken_webhooks(data: st.DataObject, name: str) -> None:
     body = data.draw(mutated(fixture("jellyfin", name)))
     assert_evidence_or_payload_error(lambda: parse_item_added(body, source=SOURCE, at=AT))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(data=st.data(), index=st.integers(0, 4))
 def test_fuzz_broken_items(data: st.DataObject, index: int) -> None:
     item = data.draw(mutated(rest_items()[index]))

@@ -127,13 +127,13 @@ def check(torrent: Torrent) -> None:
             assert 0.0 <= item.progress <= 1.0
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(hash_=st.text(max_size=70), fields=st.dictionaries(FIELDS | st.text(max_size=15), FINITE_JSON, max_size=8))
 def test_fuzz_any_fields(hash_: str, fields: dict[str, Any]) -> None:
     check(Torrent.from_api(hash_, fields))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(data=st.data(), index=st.integers(0, 11))
 def test_fuzz_broken_rows(data: st.DataObject, index: int) -> None:
     row = data.draw(mutated(fixture("qbittorrent", "torrents")[index], values=FINITE_JSON))

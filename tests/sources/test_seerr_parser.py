@@ -277,26 +277,26 @@ WEBHOOKS = [name for name in fixture_names("seerr") if not name.startswith("requ
 REQUESTS = [name for name in fixture_names("seerr") if name.startswith("request_")]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(body=JSON_VALUES)
 def test_fuzz_webhook_any_json(body: Any) -> None:
     assert_evidence_or_payload_error(lambda: parse_webhook(body, source=SOURCE, at=AT))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(data=st.data(), name=st.sampled_from(WEBHOOKS))
 def test_fuzz_webhook_broken_fixtures(data: st.DataObject, name: str) -> None:
     body = data.draw(mutated(fixture("seerr", name)))
     assert_evidence_or_payload_error(lambda: parse_webhook(body, source=SOURCE, at=AT))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(raw=JSON_VALUES)
 def test_fuzz_request_any_json(raw: Any) -> None:
     assert_evidence_or_payload_error(lambda: parse_request(raw, source=SOURCE, at=AT))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(data=st.data(), name=st.sampled_from(REQUESTS))
 def test_fuzz_request_broken_fixtures(data: st.DataObject, name: str) -> None:
     raw = data.draw(mutated(fixture("seerr", name)))

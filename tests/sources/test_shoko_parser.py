@@ -181,13 +181,13 @@ def test_payload_that_is_not_an_object() -> None:
 NAMES = sorted({f"ShokoEvent:{name}" for name in EVENT_NAMES.values()})
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(payload=JSON_VALUES, name=st.sampled_from(NAMES) | st.text(max_size=30))
 def test_fuzz_any_json(payload: Any, name: str) -> None:
     assert_evidence_or_payload_error(lambda: parse_event(name, payload, source=SOURCE, at=AT))
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     data=st.data(),
     fixture_name=st.sampled_from(sorted(EVENT_NAMES)),
