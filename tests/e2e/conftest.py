@@ -17,7 +17,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.media_request_tracker.config_flow import DEFAULT_OPTIONS
 from custom_components.media_request_tracker.const import DOMAIN
 from simulator.arr import SimulatedArr
+from simulator.base import SimulatedService
 from simulator.jellyfin import SimulatedJellyfin
+from simulator.qbittorrent import SimulatedQBittorrent
 from simulator.seerr import SimulatedSeerr
 
 from ..ha.conftest import ENTRY_ID
@@ -52,7 +54,7 @@ async def tracker(hass: HomeAssistant, ha_url: str) -> MockConfigEntry:
     return entry
 
 
-async def _running[S: (SimulatedArr, SimulatedSeerr, SimulatedJellyfin)](service: S) -> AsyncIterator[S]:
+async def _running[S: SimulatedService](service: S) -> AsyncIterator[S]:
     await service.start()
     try:
         yield service
@@ -95,6 +97,13 @@ async def jellyfin() -> AsyncIterator[SimulatedJellyfin]:
         yield service
 
 
+@pytest.fixture
+async def qbittorrent() -> AsyncIterator[SimulatedQBittorrent]:
+    """A simulated qBittorrent."""
+    async for service in _running(SimulatedQBittorrent()):
+        yield service
+
+
 async def add_service(
     hass: HomeAssistant, entry: MockConfigEntry, kind: str, user_input: dict[str, Any], **later_steps: Any
 ) -> ConfigSubentry:
@@ -122,3 +131,8 @@ def seerr_input(service: SimulatedSeerr) -> dict[str, Any]:
 def jellyfin_input(service: SimulatedJellyfin) -> dict[str, Any]:
     """What a user types to add the simulated Jellyfin."""
     return {"name": "Jellyfin", "url": service.url, "api_key": service.api_key, "verify_ssl": True}
+
+
+def qbittorrent_input(url: str, username: str, password: str) -> dict[str, Any]:
+    """What a user types to add a qBittorrent (simulated or real)."""
+    return {"name": "qBittorrent", "url": url, "username": username, "password": password, "verify_ssl": True}
