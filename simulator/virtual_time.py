@@ -37,7 +37,7 @@ class VirtualClock:
     """Frozen time that jumps to the next timer whenever the loop it drives is idle."""
 
     def __init__(self, start: datetime) -> None:
-        """A clock at `start` (an aware datetime); call `start()` (or use `with`) before making its loop."""
+        """A clock at `start` (an aware datetime); enter it (`with`) before making its loop."""
         self._start = start.astimezone(UTC).replace(tzinfo=None)
         self._freezer = freezegun.freeze_time(start)
         self._factory: FrozenDateTimeFactory | None = None
@@ -61,7 +61,7 @@ class VirtualClock:
     @property
     def now(self) -> float:
         """Virtual seconds since the start, to the microsecond freezegun keeps."""
-        return (self._factory_now()() - self._start).total_seconds()
+        return (self._frozen()() - self._start).total_seconds()
 
     def new_loop(self) -> asyncio.AbstractEventLoop:
         """An event loop driven by this clock (for `asyncio.Runner(loop_factory=...)`)."""
@@ -74,7 +74,7 @@ class VirtualClock:
         """
         await self._wait_idle(None, horizon=seconds)
         if self.now < seconds:
-            self._factory_now().move_to(self._start + timedelta(seconds=seconds))
+            self._frozen().move_to(self._start + timedelta(seconds=seconds))
         await self._wait_idle(None, horizon=seconds)
 
     async def run[T](self, awaitable: Awaitable[T], *, limit: float = DEFAULT_LIMIT) -> T:
@@ -117,9 +117,9 @@ class VirtualClock:
 
     def _tick(self, delay: float) -> None:
         # freezegun keeps microseconds: round up, so the timer is due afterwards and time always moves.
-        self._factory_now().tick(timedelta(microseconds=max(1, math.ceil(delay * 1_000_000))))
+        self._frozen().tick(timedelta(microseconds=max(1, math.ceil(delay * 1_000_000))))
 
-    def _factory_now(self) -> FrozenDateTimeFactory:
+    def _frozen(self) -> FrozenDateTimeFactory:
         if self._factory is None:
             raise RuntimeError("the clock was not started")
         return self._factory
