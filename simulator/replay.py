@@ -94,6 +94,8 @@ DEFAULT_SETTLE: Final = 900.0
 ENTRY_ID: Final = "01JREPLAYTRACKER000000000"
 EXIT_MALFORMED: Final = 2
 WORLD_ACTIONS: Final = frozenset({"state", "down", "up"})
+TRANSPORT_HEADERS: Final = frozenset({"content-length", "transfer-encoding", "connection", "host"})
+"""Headers of a recorded call that describe how it travelled, not what it said: the replay's client sets them."""
 """Actions that only change the simulated world: at time 0 they describe it as Home Assistant starts."""
 
 PRELOADED: Final = (
@@ -364,7 +366,8 @@ class Replay:
         """POST the body to the service's webhook, as the service would (with the secret it was given)."""
         service = self.services[str(step.service)].service
         url = f"{self._running.url}/api/webhook/{webhook_id(service.id)}"
-        headers = {"Content-Type": "application/json", **step.headers, **webhook_auth(service)}
+        recorded = {name: value for name, value in step.headers.items() if name.lower() not in TRANSPORT_HEADERS}
+        headers = {"Content-Type": "application/json", **recorded, **webhook_auth(service)}
         if self._session is None:
             raise RuntimeError("the replay is not running")
         async with self._session.post(url, data=json.dumps(step.body), headers=headers) as response:
