@@ -13,6 +13,8 @@ import math
 from pathlib import Path
 from typing import Any, Final
 
+from custom_components.media_request_tracker.sources.payload import json_kind
+
 TRACE_VERSION: Final = 1
 SERVICE_TYPES: Final = ("seerr", "radarr", "sonarr", "qbittorrent", "jellyfin", "shoko")
 WEBHOOK_TYPES: Final = frozenset({"seerr", "radarr", "sonarr", "qbittorrent", "jellyfin"})
@@ -123,7 +125,7 @@ def _json_object(number: int, line: str) -> dict[str, Any]:
         detail = f"{err.msg} (column {err.colno})" if isinstance(err, json.JSONDecodeError) else str(err)
         raise TraceError(number, f"not valid JSON: {detail}") from err
     if not isinstance(value, dict):
-        raise TraceError(number, f"expected a JSON object, got {_kind(value)}")
+        raise TraceError(number, f"expected a JSON object, got {json_kind(value)}")
     return value
 
 
@@ -143,7 +145,7 @@ def _header(number: int, obj: dict[str, Any]) -> tuple[tuple[Service, ...], dict
     _no_other_keys(number, obj, HEADER_KEYS, "the header")
     raw_services = obj.get("services")
     if not isinstance(raw_services, list):
-        raise TraceError(number, f'"services" must be a list of {{"id", "type"}}, got {_kind(raw_services)}')
+        raise TraceError(number, f'"services" must be a list of {{"id", "type"}}, got {json_kind(raw_services)}')
     services = tuple(_service(number, index, item) for index, item in enumerate(raw_services))
     seen: set[str] = set()
     for service in services:
@@ -152,14 +154,14 @@ def _header(number: int, obj: dict[str, Any]) -> tuple[tuple[Service, ...], dict
         seen.add(service.id)
     options = obj.get("options", {})
     if not isinstance(options, dict):
-        raise TraceError(number, f'"options" must be an object, got {_kind(options)}')
+        raise TraceError(number, f'"options" must be an object, got {json_kind(options)}')
     return services, options
 
 
 def _service(number: int, index: int, item: Any) -> Service:
     what = f"services[{index}]"
     if not isinstance(item, dict):
-        raise TraceError(number, f"{what} must be an object with an id and a type, got {_kind(item)}")
+        raise TraceError(number, f"{what} must be an object with an id and a type, got {json_kind(item)}")
     _no_other_keys(number, item, frozenset({"id", "type"}), what)
     service_id, service_type = item.get("id"), item.get("type")
     if not isinstance(service_id, str) or not service_id:
@@ -214,7 +216,7 @@ def _at(number: int, obj: dict[str, Any]) -> float:
 def _service_of(number: int, obj: dict[str, Any], action: str, services: Mapping[str, Service]) -> Service:
     service_id = obj[action]
     if not isinstance(service_id, str):
-        raise TraceError(number, f'"{action}" must name a service id, got {_kind(service_id)}')
+        raise TraceError(number, f'"{action}" must name a service id, got {json_kind(service_id)}')
     if service_id not in services:
         declared = ", ".join(services) or "none"
         raise TraceError(number, f"unknown service {service_id!r} (the header declares: {declared})")
@@ -248,7 +250,7 @@ def _state(number: int, at: float, obj: dict[str, Any], service: Service) -> Ste
         )
     items = obj[collection]
     if not isinstance(items, list):
-        raise TraceError(number, f'"{collection}" must be a list, got {_kind(items)}')
+        raise TraceError(number, f'"{collection}" must be a list, got {json_kind(items)}')
     for index, item in enumerate(items):
         _check_item(number, collection, index, item)
     return Step(line=number, at=at, action="state", service=service.id, collection=collection, items=tuple(items))
@@ -256,7 +258,7 @@ def _state(number: int, at: float, obj: dict[str, Any], service: Service) -> Ste
 
 def _check_item(number: int, collection: str, index: int, item: Any) -> None:
     if not isinstance(item, dict):
-        raise TraceError(number, f"{collection}[{index}] must be an object, got {_kind(item)}")
+        raise TraceError(number, f"{collection}[{index}] must be an object, got {json_kind(item)}")
     value: Any = item
     for key in ITEM_IDS.get(collection, ()):
         value = value.get(key) if isinstance(value, dict) else None
@@ -274,7 +276,7 @@ def _signalr(number: int, at: float, obj: dict[str, Any], service: Service) -> S
         raise TraceError(number, 'a signalr line needs an "event" (the hub method, such as "ShokoEvent:FileMatched")')
     args = obj.get("args", [])
     if not isinstance(args, list):
-        raise TraceError(number, f'"args" must be a list, got {_kind(args)}')
+        raise TraceError(number, f'"args" must be a list, got {json_kind(args)}')
     return Step(line=number, at=at, action="signalr", service=service.id, event=event, args=tuple(args))
 
 
@@ -282,21 +284,3 @@ def _no_other_keys(number: int, obj: dict[str, Any], allowed: frozenset[str], wh
     extra = sorted(set(obj) - allowed)
     if extra:
         raise TraceError(number, f"unknown key{'s' if len(extra) > 1 else ''} in {what}: {', '.join(extra)}")
-
-
-def _kind(value: Any) -> str:
-    """How a JSON value is named in messages."""
-    match value:
-        case None:
-            return "null"
-        case bool():
-            return "a boolean"
-        case int() | float():
-            return "a number"
-        case str():
-            return "a string"
-        case list():
-            return "a list"
-        case dict():
-            return "an object"
-    return type(value).__name__

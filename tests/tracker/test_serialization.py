@@ -124,7 +124,7 @@ def test_busy_tracker_sets_every_request_field() -> None:
     unset = [f.name for f in fields(TrackedRequest) if getattr(request, f.name) == getattr(default, f.name)]
     assert unset == []
     assert request.download_aliases, "a hybrid torrent's second hash"
-    assert request.library_after_import
+    assert request.series_in_library
     assert set(request.problems) == {Stage.DECLINED}
     files = list(request.files.values())
     assert any(f.matched for f in files)

@@ -35,14 +35,14 @@ class PayloadError(ValueError):
 def as_object(value: object, what: str) -> JsonObject:
     """`value` as a JSON object, or raise."""
     if not isinstance(value, Mapping):
-        raise PayloadError(f"{what}: expected an object, got {_kind(value)}")
+        raise PayloadError(f"{what}: expected an object, got {json_kind(value)}")
     return value
 
 
 def as_list(value: object, what: str) -> list[object]:
     """`value` as a JSON array, or raise."""
     if not isinstance(value, list):
-        raise PayloadError(f"{what}: expected a list, got {_kind(value)}")
+        raise PayloadError(f"{what}: expected a list, got {json_kind(value)}")
     return value
 
 
@@ -173,7 +173,7 @@ def reason_text(parts: list[str], *, default: str = "") -> str:
     return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1].rstrip() + "…"
 
 
-def _kind(value: object) -> str:
+def json_kind(value: object) -> str:
     """The JSON kind of a value, for messages that must not carry the value itself."""
     match value:
         case None:

@@ -106,8 +106,8 @@ def _merge_facts(request: TrackedRequest, evidence: Evidence) -> bool:
             return _set_stalled(request, evidence.describe())
         case LibraryItemFound() if request.media_type is MediaType.TV and not evidence.episodes:
             # A new series arrives in the library as one item: its episodes are in once they have a file.
-            changed = not request.library_after_import
-            request.library_after_import = True
+            changed = not request.series_in_library
+            request.series_in_library = True
             return changed
     return _reach(request, evidence)
 
@@ -304,7 +304,7 @@ def _start_over(request: TrackedRequest, evidence: MediaDeleted) -> bool:
     for download in request.downloads.values():
         download.superseded = True
     request.files.clear()
-    request.library_after_import = False
+    request.series_in_library = False
     cap = Stage.APPROVED
     for unit in (request.whole, *request.episodes.values()):
         if unit.reached is not None and unit.reached.rank > cap.rank:

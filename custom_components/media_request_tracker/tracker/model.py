@@ -94,7 +94,7 @@ class TrackedRequest:
     release_size: int | None = None
     indexer: str | None = None
     whole: UnitFacts = field(default_factory=UnitFacts)
-    library_after_import: bool = False
+    series_in_library: bool = False
     """The library lists the series: every episode with a file in it counts as available."""
     problems: dict[Stage, str] = field(default_factory=dict)
     downloads: dict[str, DownloadFacts] = field(default_factory=dict)
@@ -159,7 +159,7 @@ class TrackedRequest:
             # What is known of a file counts only for episodes that have a file.
             for file in self.files_of(episode):
                 reached = later(reached, file.reached)
-            if self.library_after_import:
+            if self.series_in_library:
                 reached = Stage.AVAILABLE
         return reached
 
