@@ -8,8 +8,8 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
-from .coordinator import make_coordinator
 from .links import make_link
+from .polling import make_coordinator
 from .runtime import MediaRequestTrackerConfigEntry, TrackerRuntime
 from .services import async_setup_services
 from .store import TrackerStore

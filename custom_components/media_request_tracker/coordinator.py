@@ -13,7 +13,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_QBITTORRENT_FAST, CONF_QBITTORRENT_SLOW, DOMAIN
+from .const import DOMAIN
 from .runtime import TrackerRuntime
 from .sources.arr.parser import parse_history_record, parse_queue_record
 from .sources.errors import InvalidAuth, UpstreamError
@@ -297,28 +297,3 @@ class JellyfinCoordinator(ServiceCoordinator):
                 if found := await self.client.items_by_provider(provider, value, (item_type,), title=request.title):
                     return found
         return []
-
-
-def make_coordinator(
-    runtime: TrackerRuntime, config: ServiceConfig, options: dict[str, Any]
-) -> ServiceCoordinator | None:
-    """The coordinator polling a kind of service, if it is polled."""
-    match config.kind:
-        case "qbittorrent":
-            return QBittorrentCoordinator(
-                runtime,
-                config,
-                fast=timedelta(seconds=options.get(CONF_QBITTORRENT_FAST, QBITTORRENT_FAST.total_seconds())),
-                slow=timedelta(seconds=options.get(CONF_QBITTORRENT_SLOW, QBITTORRENT_SLOW.total_seconds())),
-            )
-        case "radarr" | "sonarr":
-            return ArrCoordinator(runtime, config, ARR_INTERVAL)
-        case "seerr":
-            # With its webhook Seerr pushes; the poll only catches up. Without it, the poll is how Seerr is followed.
-            return SeerrCoordinator(runtime, config, SEERR_PUSHED if config.configure_webhook else SEERR_POLLED)
-        case "jellyfin":
-            return JellyfinCoordinator(runtime, config, JELLYFIN_INTERVAL)
-        case "shoko":
-            from .shoko import ShokoCoordinator  # noqa: PLC0415  # shoko.py builds on this module
-
-            return ShokoCoordinator(runtime, config, options)
