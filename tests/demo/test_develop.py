@@ -134,6 +134,7 @@ async def available_requests(api: HomeAssistantApi) -> list[str]:
     ]
 
 
+@pytest.mark.demo
 @pytest.mark.timeout(READY_SECONDS + AVAILABLE_SECONDS + FINISH_SECONDS + 60)
 async def test_a_demo_request_becomes_available_within_two_minutes(demo: RunningDemo) -> None:
     await wait_until_ready(demo)
