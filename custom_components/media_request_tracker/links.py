@@ -11,12 +11,12 @@ from typing import Any, Final, Literal
 from aiohttp import BasicAuth, hdrs, web
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
+from .repairs import create_service_issue, delete_service_issue
 from .runtime import TrackerRuntime
 from .sources.arr.parser import parse_webhook as parse_arr_webhook
 from .sources.errors import InvalidAuth, UpstreamError, WebhookUnreachable
@@ -56,26 +56,13 @@ class ServiceLink:
     async def async_removed(self) -> None:
         """The user removed the service: undo what the tracker set up on its side."""
 
-    @property
-    def issue_prefix(self) -> str:
-        """Repair issues of this service start with this."""
-        return f"{self.config.subentry_id}_"
-
     def create_issue(self, name: str, **placeholders: str) -> None:
         """Raise a repair issue about this service."""
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            f"{self.issue_prefix}{name}",
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=name,
-            translation_placeholders={"service": self.config.title, **placeholders},
-        )
+        create_service_issue(self.hass, self.config, name, placeholders)
 
     def delete_issue(self, name: str) -> None:
         """Clear a repair issue about this service."""
-        ir.async_delete_issue(self.hass, DOMAIN, f"{self.issue_prefix}{name}")
+        delete_service_issue(self.hass, self.config, name)
 
 
 class WebhookLink(ServiceLink):
@@ -98,6 +85,15 @@ class WebhookLink(ServiceLink):
             return webhook.async_generate_url(self.hass, self.config.webhook_id, prefer_external=False)
         except NoURLAvailableError:
             return None
+
+    def reachable_url(self) -> str | None:
+        """The webhook URL for setting the service up; without one, a repair issue asks for Home Assistant's URL."""
+        url = self.webhook_url
+        if url is None:
+            self.create_issue("no_home_assistant_url")
+        else:
+            self.delete_issue("no_home_assistant_url")
+        return url
 
     async def async_start(self) -> None:
         """Register the webhook."""
@@ -174,9 +170,7 @@ class SeerrLink(WebhookLink):
             )
 
     async def _async_configure_agent(self) -> None:
-        url = self.webhook_url
-        if url is None:
-            self.create_issue("no_home_assistant_url")
+        if (url := self.reachable_url()) is None:
             return
         client = seerr_client(async_get_clientsession(self.hass, self.config.verify_ssl), self.config)
         try:
@@ -218,11 +212,8 @@ class ArrLink(WebhookLink):
         )
 
     async def _async_ensure_connection(self) -> None:
-        url = self.webhook_url
-        if url is None:
-            self.create_issue("no_home_assistant_url")
+        if (url := self.reachable_url()) is None:
             return
-        self.delete_issue("no_home_assistant_url")
         client = arr_client(async_get_clientsession(self.hass, self.config.verify_ssl), self.config)
         try:
             setup = await client.ensure_webhook(

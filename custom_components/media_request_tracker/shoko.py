@@ -24,6 +24,7 @@ from yarl import URL
 
 from .const import CONF_SHOKO_REPAIR_MINUTES, DEFAULT_SHOKO_REPAIR_MINUTES, DOMAIN
 from .coordinator import ServiceCoordinator
+from .repairs import create_service_issue, delete_service_issue
 from .runtime import TrackerRuntime
 from .sources.errors import CannotConnect, UnexpectedResponse
 from .sources.payload import PayloadError
@@ -109,19 +110,13 @@ class ShokoCoordinator(ServiceCoordinator):
             self._start_stream()
             raise
         if version.is_supported:
-            self._delete_issue(ISSUE_UNSUPPORTED)
+            delete_service_issue(self.hass, self.config, ISSUE_UNSUPPORTED)
             return
         self._unsupported = True
         await self._stream.stop()
         self._stop_disconnected_clock()
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            self._issue_id(ISSUE_UNSUPPORTED),
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=ISSUE_UNSUPPORTED,
-            translation_placeholders={"service": self.config.title, "version": version.version},
+        create_service_issue(
+            self.hass, self.config, ISSUE_UNSUPPORTED, {"version": version.version}, severity=ir.IssueSeverity.ERROR
         )
         raise UnexpectedResponse(f"Shoko Server {version.version} is not supported (the tracker speaks Shoko 5)")
 
@@ -238,7 +233,7 @@ class ShokoCoordinator(ServiceCoordinator):
     def _stop_disconnected_clock(self) -> None:
         """The hub is back (or will not be followed): no alarm, and none raised."""
         self._cancel_repair_timer()
-        self._delete_issue(ISSUE_DISCONNECTED)
+        delete_service_issue(self.hass, self.config, ISSUE_DISCONNECTED)
 
     def _cancel_repair_timer(self) -> None:
         if self._repair_timer is not None:
@@ -249,22 +244,7 @@ class ShokoCoordinator(ServiceCoordinator):
     def _raise_disconnected_issue(self, _now: datetime) -> None:
         self._repair_timer = None
         minutes = self._repair_after.total_seconds() / 60
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            self._issue_id(ISSUE_DISCONNECTED),
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=ISSUE_DISCONNECTED,
-            translation_placeholders={"service": self.config.title, "minutes": f"{minutes:g}"},
-        )
-
-    def _issue_id(self, name: str) -> str:
-        """Issues of a service start with its subentry id (removing the service removes them)."""
-        return f"{self.config.subentry_id}_{name}"
-
-    def _delete_issue(self, name: str) -> None:
-        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(name))
+        create_service_issue(self.hass, self.config, ISSUE_DISCONNECTED, {"minutes": f"{minutes:g}"})
 
     # --- shutdown -------------------------------------------------------------------------------------------
 

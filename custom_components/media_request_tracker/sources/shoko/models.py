@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from ..errors import UnexpectedResponse
-from ..fields import int_field, json_object, list_field, opt_int_field, opt_str_field, str_field
+from ..fields import int_field, json_object, list_field, opt_datetime_field, opt_int_field, opt_str_field, str_field
 
 SUPPORTED_MAJOR_VERSION = 5
 """The server line whose hub, event names and REST shapes this package speaks (v6 renamed all events)."""
@@ -75,16 +75,6 @@ def _tmdb_ids(obj: Mapping[str, Any], what: str) -> tuple[tuple[int, ...], tuple
     return _ints(block, "Movie", what), _ints(block, "Show", what)
 
 
-def _parse_datetime(value: str | None) -> datetime | None:
-    """An ISO 8601 date from Newtonsoft's IsoDateTimeConverter, or None when absent or unreadable."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True, slots=True)
 class ShokoVersion:
     """The server component of `GET /api/v3/Init/Version` (a `ComponentVersionSet`)."""
@@ -117,7 +107,7 @@ class ShokoVersion:
             channel=_opt_str(server, "ReleaseChannel", "version"),
             tag=_opt_str(server, "Tag", "version"),
             commit=_opt_str(server, "Commit", "version"),
-            released=_parse_datetime(_opt_str(server, "ReleaseDate", "version")),
+            released=opt_datetime_field(server, "ReleaseDate", "Shoko version"),
         )
 
 
