@@ -5,13 +5,21 @@ is tested before it is created (and before an update that changes it) unless `fo
 `Test` event to the URL with the connection's basic auth, a test answered with an HTTP error is a 400 validation
 failure on `Url`, and a test that cannot connect is a 500 with the .NET exception message. GET masks passwords
 as "********", and a PUT that sends the mask back keeps the stored password.
+
+Outgoing calls wait up to 100 s, then fail with "Http request timed out" (`ManagedHttpDispatcher.cs`: the
+.NET HttpClient default; the WebException is not the HttpException the webhook test turns into a validation
+failure, so the save or test answers 500). The queue hides records of unknown media unless
+`includeUnknownMovieItems`/`includeUnknownSeriesItems` is set and sorts the whole queue by time left (ascending)
+on every page; queue and history embed the movie, series or episode only when asked (`QueueController.cs`,
+`HistoryController.cs`, Radarr v6.0.3).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from http import HTTPStatus
-from typing import Any, Literal
+import math
+from typing import Any, Final, Literal
 
 import aiohttp
 from aiohttp import web
@@ -25,7 +33,16 @@ DEFAULT_API_KEY = "arr-simulated-api-key"
 PRIVATE_VALUE = "********"
 WEBHOOK_METHODS = {1: "POST", 2: "PUT"}
 
-_VERSIONS: dict[ArrKind, str] = {"radarr": "6.0.3.10000", "sonarr": "4.0.19.2700"}
+VERSIONS: Final[dict[str, tuple[ArrKind, str]]] = {
+    "radarr-5": ("radarr", "5.28.0.10274"),
+    "radarr-6": ("radarr", "6.0.3.10000"),
+    "sonarr-4": ("sonarr", "4.0.19.2700"),
+}
+"""The emulated releases: kind and the version `/system/status` reports. API v3 is the same in Radarr 5 and 6 for
+everything emulated here; the newest of a kind is its default."""
+NEWEST: Final[dict[ArrKind, str]] = {"radarr": "radarr-6", "sonarr": "sonarr-4"}
+HTTP_TIMEOUT = 100.0
+"""Seconds an outgoing call (a webhook, its test) waits before failing."""
 _INCLUDES: dict[ArrKind, tuple[str, ...]] = {"radarr": ("movie",), "sonarr": ("series", "episode")}
 
 _EVENT_FLAGS = {
@@ -119,8 +136,24 @@ def history_record(
 class SimulatedArr(SimulatedService):
     """Radarr (`kind="radarr"`) or Sonarr (`kind="sonarr"`) on loopback; a wrong API key gets 401."""
 
-    def __init__(self, kind: ArrKind, api_key: str = DEFAULT_API_KEY, *, instance_name: str | None = None) -> None:
-        """An instance with an empty queue, no history and no connections."""
+    def __init__(
+        self,
+        kind: ArrKind,
+        api_key: str = DEFAULT_API_KEY,
+        *,
+        instance_name: str | None = None,
+        version: str | None = None,
+        http_timeout: float = HTTP_TIMEOUT,
+    ) -> None:
+        """An instance of one of `VERSIONS` (the newest of its kind by default), empty, with no connections.
+
+        Outgoing calls give up after `http_timeout` seconds.
+        """
+        release = version or NEWEST[kind]
+        if VERSIONS[release][0] != kind:
+            raise ValueError(f"{release} is not a {kind} release")
+        self.version = VERSIONS[release][1]
+        self.http_timeout = http_timeout
         self.kind: ArrKind = kind
         self.api_key = api_key
         self.app_name = kind.capitalize()
@@ -152,7 +185,10 @@ class SimulatedArr(SimulatedService):
         results: dict[int, int | None] = {}
         for notification_id, notification in self.notifications.items():
             if self._wants(notification, body):
-                results[notification_id] = await self._deliver(notification, body)
+                try:
+                    results[notification_id] = await self._deliver(notification, body)
+                except TimeoutError:
+                    results[notification_id] = None
         return results
 
     def _wants(self, notification: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
@@ -172,15 +208,19 @@ class SimulatedArr(SimulatedService):
         return bool(notification.get(flag))
 
     async def _deliver(self, notification: Mapping[str, Any], body: Mapping[str, Any]) -> int | None:
-        """POST (or PUT) one body to a connection with its basic auth; None when it cannot connect."""
+        """POST (or PUT) one body to a connection with its basic auth; None when it cannot connect.
+
+        Raises `TimeoutError` when the URL has not answered within `http_timeout`.
+        """
         settings = _settings(notification)
         headers = {}
         if settings["username"].strip() or settings["password"].strip():
             headers["Authorization"] = aiohttp.BasicAuth(settings["username"], settings["password"]).encode()
         method = WEBHOOK_METHODS.get(settings["method"], "POST")
+        limits = aiohttp.ClientTimeout(total=self.http_timeout)
         try:
-            return await post_webhook(self.outgoing(), settings["url"], body, headers, method=method)
-        except (aiohttp.ClientError, TimeoutError, ValueError):
+            return await post_webhook(self.outgoing(), settings["url"], body, headers, method=method, limits=limits)
+        except (aiohttp.ClientError, ValueError):
             return None
 
     # --- HTTP --------------------------------------------------------------------------------------------
@@ -212,7 +252,7 @@ class SimulatedArr(SimulatedService):
             {
                 "appName": self.app_name,
                 "instanceName": self.instance_name,
-                "version": _VERSIONS[self.kind],
+                "version": self.version,
                 "isDebug": False,
                 "isProduction": True,
                 "authentication": "forms",
@@ -221,16 +261,32 @@ class SimulatedArr(SimulatedService):
         )
 
     async def _queue(self, request: web.Request) -> web.Response:
-        hidden = {name for name in _INCLUDES[self.kind] if not _flag(request.query, f"include{name.capitalize()}")}
-        records = [{key: value for key, value in record.items() if key not in hidden} for record in self.queue]
-        return web.json_response(_page(records, request.query, sort_key="timeleft", direction="ascending"))
+        media = "movie" if self.kind == "radarr" else "series"
+        unknown = _flag(request.query, f"includeUnknown{media.capitalize()}Items")
+        records = [record for record in self.queue if unknown or record.get(media) is not None]
+        sort_key = request.query.get("sortKey", "timeleft")
+        if sort_key not in _QUEUE_SORT_KEYS:
+            sort_key = "timeleft"
+        descending = request.query.get("sortDirection", "ascending").lower() == "descending"
+        # Sorted afresh on every call, so records move between pages as their time left changes.
+        records.sort(key=_QUEUE_SORT_KEYS[sort_key], reverse=descending)
+        return web.json_response(
+            _page(self._embedding(records, request.query), request.query, sort_key=sort_key, direction="ascending")
+        )
 
     async def _history(self, request: web.Request) -> web.Response:
         download_id = request.query.get("downloadId")
         # The filter is an SQL equality: case-sensitive, like the real one.
         records = [record for record in self.history if download_id in (None, record.get("downloadId"))]
         records.sort(key=lambda record: str(record.get("date", "")), reverse=True)
-        return web.json_response(_page(records, request.query, sort_key="date", direction="descending"))
+        return web.json_response(
+            _page(self._embedding(records, request.query), request.query, sort_key="date", direction="descending")
+        )
+
+    def _embedding(self, records: list[dict[str, Any]], query: Mapping[str, str]) -> list[dict[str, Any]]:
+        """Records without the movie, series or episode objects the query did not ask for (`include...`)."""
+        hidden = {name for name in _INCLUDES[self.kind] if not _flag(query, f"include{name.capitalize()}")}
+        return [{key: value for key, value in record.items() if key not in hidden} for record in records]
 
     async def _list_notifications(self, _request: web.Request) -> web.Response:
         items = sorted(self.notifications.values(), key=lambda item: str(item["name"]))
@@ -294,10 +350,17 @@ class SimulatedArr(SimulatedService):
         return None if force or not enabled else await self._test(resource)
 
     async def _test(self, resource: Mapping[str, Any]) -> web.Response | None:
-        """`Webhook.Test()`: POST a Test event; an HTTP error is a validation failure, no connection a 500."""
+        """`Webhook.Test()`: POST a Test event.
+
+        An HTTP error is a validation failure; no connection, or no answer within `http_timeout`, a 500.
+        """
         settings = _settings(resource)
         body = radarr_test(self.instance_name) if self.kind == "radarr" else sonarr_test(self.instance_name)
-        status = await self._deliver(resource, body)
+        try:
+            status = await self._deliver(resource, body)
+        except TimeoutError:
+            timed_out = "Http request timed out"
+            return web.json_response({"message": timed_out, "description": f"WebException: {timed_out}"}, status=500)
         if status is None:
             refused = f"Connection refused ({settings['url']})"
             return web.json_response(
@@ -308,6 +371,26 @@ class SimulatedArr(SimulatedService):
             detail = f"HTTP request failed: [{status}:{_reason(status)}] [{method}] at [{settings['url']}]"
             return _invalid("Url", f"Unable to send test message: Unable to post to webhook: {detail}")
         return None
+
+
+def _timeleft(record: Mapping[str, Any]) -> float:
+    """`TimeleftComparer`: a .NET TimeSpan ("hh:mm:ss" or "d.hh:mm:ss") in seconds; unknown sorts last."""
+    value = record.get("timeleft")
+    if not isinstance(value, str) or value.count(":") != 2:
+        return math.inf
+    hours, minutes, seconds = value.split(":")
+    days, _, hours = hours.rpartition(".")
+    return ((int(days or 0) * 24 + int(hours)) * 60 + int(minutes)) * 60 + float(seconds)
+
+
+_QUEUE_SORT_KEYS: Final[dict[str, Callable[[Mapping[str, Any]], Any]]] = {
+    "timeleft": _timeleft,
+    "added": lambda record: str(record.get("added", "")),
+    "estimatedCompletionTime": lambda record: str(record.get("estimatedCompletionTime") or "9999"),
+    "size": lambda record: float(record.get("size") or 0),
+    "title": lambda record: str(record.get("title", "")).casefold(),
+}
+"""Sort keys the queue accepts (a subset of `QueueController.cs`); another key falls back to time left."""
 
 
 def _reason(status: int) -> str:

@@ -18,6 +18,8 @@ from aiohttp import web
 from .base import SimulatedService
 
 DEFAULT_API_KEY = "jellyfin-simulated-api-key"
+VERSIONS = {"10.10": "10.10.7", "10.11": "10.11.6", "12": "12.0.0"}
+"""Emulated releases -> the version they report."""
 SERVER_ID = "5f2b1c3d4e5f60718293a4b5c6d7e8f9"
 
 _AUTH_PARAM = re.compile(r'(\w+)="([^"]*)"')
@@ -77,11 +79,11 @@ def _bool(value: str | None) -> bool | None:
 class SimulatedJellyfin(SimulatedService):
     """Jellyfin's server info and item queries over a library that tests set."""
 
-    def __init__(self, api_key: str = DEFAULT_API_KEY, *, server_name: str = "jellyfin") -> None:
-        """An empty library."""
+    def __init__(self, api_key: str = DEFAULT_API_KEY, *, server_name: str = "jellyfin", version: str = "12") -> None:
+        """An empty library on one of `VERSIONS` (what `/System/Info` reports; the endpoints used are the same)."""
         self.api_key = api_key
         self.server_name = server_name
-        self.version = "12.0.0"
+        self.version = VERSIONS[version]
         self.items: dict[str, dict[str, Any]] = {}
         super().__init__()
         self.app.middlewares.append(self._check_key)

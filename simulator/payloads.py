@@ -28,11 +28,10 @@ async def post_webhook(
     headers: Mapping[str, str] | None = None,
     *,
     method: str = "POST",
+    limits: aiohttp.ClientTimeout = DELIVERY_TIMEOUT,
 ) -> int:
     """Send `body` as JSON to `url` and return the HTTP status; connection failures raise `aiohttp.ClientError`."""
-    async with session.request(
-        method, url, json=body, headers=dict(headers or {}), timeout=DELIVERY_TIMEOUT
-    ) as response:
+    async with session.request(method, url, json=body, headers=dict(headers or {}), timeout=limits) as response:
         await response.read()
         return response.status
 

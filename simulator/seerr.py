@@ -1,4 +1,12 @@
-"""A simulated Seerr: the `/api/v1` endpoints the tracker calls and the webhook notification agent.
+"""A simulated Seerr, Jellyseerr or Overseerr: the `/api/v1` endpoints the tracker calls and the webhook agent.
+
+Each named version in `VERSIONS` is as strict as the real one: every release validates requests against its
+OpenAPI spec (`OpenApiValidator.middleware({validateRequests: true})` in `server/index.ts`) and answers a query
+parameter the spec does not declare with 400; `sortDirection` is declared from Jellyseerr 2.2.0 (#1147) and in
+Seerr v3 (`seerr-api.yml`), not in Overseerr (`overseerr-api.yml` up to v1.34.0). From Jellyseerr 2.6.0 a request
+whose media becomes available is saved as COMPLETED (`updateRelatedMediaRequest` in
+`server/subscriber/MediaSubscriber.ts`), which moves its `updatedAt`; before, an approved request never changes
+when its media does.
 
 The agent behaves like `server/lib/notifications/agents/webhook.ts` and `server/routes/settings/notifications.ts`
 (Seerr v3.1): the settings route stores `base64(jsonPayload)` after checking that `jsonPayload` parses, the GET
@@ -10,9 +18,10 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 import json
 import math
-from typing import Any
+from typing import Any, Final
 
 import aiohttp
 from aiohttp import web
@@ -39,7 +48,43 @@ MEDIA_STATUS_NAMES = {
 _ISSUE_TYPES = {1: "VIDEO", 2: "AUDIO", 3: "SUBTITLES", 4: "OTHER"}
 _ISSUE_STATUSES = {1: "OPEN", 2: "RESOLVED"}
 
+
+@dataclass(frozen=True, slots=True)
+class SeerrVersion:
+    """One upstream release as a client can tell it apart."""
+
+    label: str
+    """The name the README's version table uses."""
+    version: str
+    """What `/api/v1/status` reports."""
+    sort_direction: bool
+    """Whether the request list declares `sortDirection`."""
+    completes_requests: bool
+    """Whether available media turns its approved requests COMPLETED (and the `completed`/`deleted` filters)."""
+
+
+VERSIONS: Final = {
+    "overseerr-1.33": SeerrVersion("Overseerr 1.33", "1.33.2", sort_direction=False, completes_requests=False),
+    "jellyseerr-2.1": SeerrVersion("Jellyseerr 2.1", "2.1.0", sort_direction=False, completes_requests=False),
+    "jellyseerr-2.7": SeerrVersion("Jellyseerr 2.7", "2.7.3", sort_direction=True, completes_requests=True),
+    "seerr-3": SeerrVersion("Seerr v3", "3.1.0", sort_direction=True, completes_requests=True),
+}
+"""The emulated releases, oldest first; the default is the newest."""
+NEWEST: Final = "seerr-3"
+
+_FILTERS = frozenset({"all", "approved", "available", "pending", "processing", "unavailable", "failed"})
+_COMPLETION_FILTERS = frozenset({"deleted", "completed"})
+
 _ALL_REQUEST_STATUSES = frozenset({1, 2, 3, 4, 5})
+_OLD_REQUEST_STATUS_FILTERS = {
+    "approved": {2},
+    "processing": {2},
+    "available": {2},
+    "pending": {1},
+    "unavailable": {1, 2},
+    "failed": {4},
+}
+"""Overseerr's and Jellyseerr < 2.6's filters: "available" is an approved request whose media is available."""
 _REQUEST_STATUS_FILTERS = {
     "approved": {2},
     "processing": {2},
@@ -65,6 +110,10 @@ ADMIN_USER: dict[str, Any] = {
     "avatar": "/avatarproxy/admin",
     "settings": {"discordId": "", "telegramChatId": ""},
 }
+
+NO_TIMEOUT: Final = aiohttp.ClientTimeout(total=None, sock_connect=None, sock_read=None)
+"""The agent's `axios.post` has no timeout (`server/lib/notifications/agents/webhook.ts`): a Home Assistant URL
+that drops packets keeps the test route waiting for as long as the network does."""
 
 type Payload = Mapping[str, Any]
 type KeyValue = str | Callable[[Payload, NotificationType], str]
@@ -251,10 +300,11 @@ def request_record(
 class SimulatedSeerr(SimulatedService):
     """Seerr's request API and webhook agent; a wrong `X-Api-Key` gets 403, as Seerr answers it."""
 
-    def __init__(self, api_key: str = DEFAULT_API_KEY, *, version: str = "3.1.0") -> None:
-        """A server with no requests and the webhook agent at its defaults (disabled, default template)."""
+    def __init__(self, api_key: str = DEFAULT_API_KEY, *, version: str = NEWEST) -> None:
+        """A server of one of `VERSIONS` with no requests and the webhook agent at its defaults (disabled)."""
         self.api_key = api_key
-        self.version = version
+        self.release = VERSIONS[version]
+        self.version = self.release.version
         self.requests: dict[int, dict[str, Any]] = {}
         self.webhook: dict[str, Any] = {
             "enabled": False,
@@ -271,6 +321,7 @@ class SimulatedSeerr(SimulatedService):
         """Why the last send failed (as Seerr would log it), or None."""
         super().__init__()
         self.app.middlewares.append(self._check_key)
+        self.app.middlewares.append(self._validate_query)
 
     # --- state -------------------------------------------------------------------------------------------
 
@@ -281,6 +332,24 @@ class SimulatedSeerr(SimulatedService):
     def add_request(self, request: Mapping[str, Any]) -> None:
         """Add or replace one request."""
         self.requests[int(request["id"])] = dict(request)
+
+    def set_media_status(self, request_id: int, media_status: int, *, at: str) -> None:
+        """Seerr's library sync saw the media of a request change to `media_status` at `at`.
+
+        The media of every request for it changes; from Jellyseerr 2.6 an approved request of the same quality
+        becomes COMPLETED (its `updatedAt` moves to `at`) once the media is available or deleted.
+        """
+        changed = self.requests[request_id]
+        field = "status4k" if changed.get("is4k") else "status"
+        media_id = changed["media"]["id"]
+        for request in self.requests.values():
+            if request["media"]["id"] != media_id:
+                continue
+            request["media"] = {**request["media"], field: media_status, "updatedAt": at}
+            same_quality = bool(request.get("is4k")) == bool(changed.get("is4k"))
+            if self.release.completes_requests and same_quality and request["status"] == 2 and media_status in (5, 7):
+                request["status"] = 5
+                request["updatedAt"] = at
 
     # --- the webhook agent -------------------------------------------------------------------------------
 
@@ -333,7 +402,7 @@ class SimulatedSeerr(SimulatedService):
             return False
         headers = {"Authorization": options["authHeader"]} if options.get("authHeader") else None
         try:
-            status = await post_webhook(self.outgoing(), options["webhookUrl"], body, headers)
+            status = await post_webhook(self.outgoing(), options["webhookUrl"], body, headers, limits=NO_TIMEOUT)
         except (aiohttp.ClientError, TimeoutError) as err:
             self.last_error = f"delivery failed: {type(err).__name__}"
             return False
@@ -367,6 +436,40 @@ class SimulatedSeerr(SimulatedService):
             )
         return await handler(request)
 
+    @web.middleware
+    async def _validate_query(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        """express-openapi-validator: a query parameter or value the spec does not declare is a 400."""
+        if request.match_info.http_exception is None:
+            declared = self._declared_query(request.path)
+            for name, value in request.query.items():
+                if name not in declared:
+                    return _validation_error(f"Unknown query parameter '{name}'", f"/query/{name}")
+                allowed = declared[name]
+                if allowed is not None and value not in allowed:
+                    values = ", ".join(sorted(allowed))
+                    message = f"request/query/{name} must be equal to one of the allowed values: {values}"
+                    return _validation_error(message, f"/query/{name}")
+        return await handler(request)
+
+    def _declared_query(self, path: str) -> dict[str, frozenset[str] | None]:
+        """The query parameters this version's spec declares for a path (None: any value)."""
+        if path != "/api/v1/request":
+            return {}
+        filters = _FILTERS | (_COMPLETION_FILTERS if self.release.completes_requests else frozenset())
+        declared: dict[str, frozenset[str] | None] = {
+            "take": None,
+            "skip": None,
+            "filter": filters,
+            "sort": frozenset({"added", "modified"}),
+            "requestedBy": None,
+        }
+        if self.release.sort_direction:
+            declared["sortDirection"] = frozenset({"asc", "desc"})
+            declared["mediaType"] = frozenset({"movie", "tv", "all"})
+        return declared
+
     async def _status(self, _request: web.Request) -> web.Response:
         return web.json_response(
             {
@@ -385,7 +488,7 @@ class SimulatedSeerr(SimulatedService):
         query = request.query
         take = int(query.get("take", 10))
         skip = int(query.get("skip", 0))
-        matches = [item for item in self.requests.values() if self._matches(item, query)]
+        matches = [item for item in self.requests.values() if self._matches(item, query, self.release)]
         sort_key = "updatedAt" if query.get("sort") == "modified" else "id"
         matches.sort(key=lambda item: item[sort_key], reverse=query.get("sortDirection") != "asc")
         return web.json_response(
@@ -402,10 +505,13 @@ class SimulatedSeerr(SimulatedService):
         )
 
     @staticmethod
-    def _matches(item: Mapping[str, Any], query: Mapping[str, str]) -> bool:
-        """The route's status, media status and media type filters."""
+    def _matches(item: Mapping[str, Any], query: Mapping[str, str], release: SeerrVersion) -> bool:
+        """The route's status, media status and media type filters (`server/routes/request.ts`)."""
         status_filter = query.get("filter", "all")
-        statuses = _REQUEST_STATUS_FILTERS.get(status_filter, _ALL_REQUEST_STATUSES)
+        if release.completes_requests:
+            statuses = _REQUEST_STATUS_FILTERS.get(status_filter, _ALL_REQUEST_STATUSES)
+        else:
+            statuses = _OLD_REQUEST_STATUS_FILTERS.get(status_filter, {1, 2, 3, 4})
         media_statuses = _MEDIA_STATUS_FILTERS.get(status_filter, _DEFAULT_MEDIA_STATUSES)
         media = item["media"]
         media_status = media["status4k"] if item.get("is4k") else media["status"]
@@ -494,3 +600,8 @@ class SimulatedSeerr(SimulatedService):
                 "supportVariables": options.get("supportVariables") or False,
             },
         }
+
+
+def _validation_error(message: str, path: str) -> web.Response:
+    """The body the error handler in `server/index.ts` writes for a validator error."""
+    return web.json_response({"message": message, "errors": [{"path": path, "message": message}]}, status=400)

@@ -456,10 +456,8 @@ class SimulatedShoko(SimulatedService):
         return web.json_response(body)
 
     def _hub_authorized(self, request: web.Request) -> bool:
-        """The hub refuses a wrong key; v5 lets a connection without any key in, v6 does not."""
-        if not self._presented_keys(request):
-            return not self.is_v6
-        return self._authorized(request)
+        """v5's `AggregateHub` has no `[Authorize]`: any key, or none, connects (only REST answers 401); v6's does."""
+        return not self.is_v6 or self._authorized(request)
 
     def _record(self, request: web.Request) -> None:
         self.hub_requests.append(

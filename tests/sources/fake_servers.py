@@ -3,6 +3,7 @@ not the service a client was pointed at."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 import json
 from typing import Any
@@ -66,16 +67,34 @@ class StaticServer(SimulatedService):
 
 
 class RepeatingPageServer(SimulatedService):
-    """A JSON API that ignores paging parameters and always answers the same page."""
+    """A JSON API that ignores paging parameters and always answers the same page (and `fixed` paths as given)."""
 
-    def __init__(self, page: Any) -> None:
+    def __init__(self, page: Any, fixed: dict[str, Any] | None = None) -> None:
         self.page = page
+        self.fixed = dict(fixed or {})
         self.calls = 0
         super().__init__()
 
     def setup_routes(self, router: web.UrlDispatcher) -> None:
         router.add_route("*", "/{tail:.*}", self._answer)
 
-    async def _answer(self, _request: web.Request) -> web.Response:
+    async def _answer(self, request: web.Request) -> web.Response:
+        if request.path in self.fixed:
+            return web.json_response(self.fixed[request.path])
         self.calls += 1
         return web.json_response(self.page)
+
+
+class BlackHole(SimulatedService):
+    """A Home Assistant URL whose packets are dropped: connections open, requests are never answered."""
+
+    def setup_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_route("*", "/{tail:.*}", self._swallow)
+
+    async def _swallow(self, _request: web.Request) -> web.Response:
+        await asyncio.Event().wait()  # until the server stops (handlers are cancelled then)
+        return web.Response(status=204)
+
+    def hook_url(self, webhook_id: str = WEBHOOK_ID) -> str:
+        """A Home-Assistant-like webhook URL that never answers."""
+        return f"{self.url}/api/webhook/{webhook_id}"

@@ -1,9 +1,10 @@
-"""ArrClient against simulated Radarr and Sonarr over loopback, including the webhook connection they test."""
+"""ArrClient against simulated Radarr 5 and 6 and Sonarr 4 over loopback, including the webhook connection they
+test."""
 
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import aiohttp
@@ -21,9 +22,9 @@ from custom_components.media_request_tracker.sources.errors import (
     WebhookUnreachable,
 )
 from simulator import payloads
-from simulator.arr import PRIVATE_VALUE, SimulatedArr, history_record, queue_record
+from simulator.arr import PRIVATE_VALUE, VERSIONS, SimulatedArr, history_record, queue_record
 from simulator.seerr import SimulatedSeerr
-from tests.sources.fake_servers import WEBHOOK_ID, RepeatingPageServer, StaticServer, WebhookReceiver
+from tests.sources.fake_servers import WEBHOOK_ID, BlackHole, RepeatingPageServer, StaticServer, WebhookReceiver
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -47,9 +48,9 @@ async def receiver() -> AsyncIterator[WebhookReceiver]:
     await server.stop()
 
 
-@pytest.fixture(params=["radarr", "sonarr"])
+@pytest.fixture(params=list(VERSIONS))
 async def arr(request: pytest.FixtureRequest) -> AsyncIterator[SimulatedArr]:
-    server = SimulatedArr(request.param, API_KEY)
+    server = SimulatedArr(VERSIONS[request.param][0], API_KEY, version=request.param)
     await server.start()
     yield server
     await server.stop()
@@ -459,6 +460,97 @@ async def test_paging_stops_when_the_server_ignores_page(session: aiohttp.Client
         await server.stop()
     assert [record.id for record in records] == [1]
     assert server.calls == 2
+
+
+async def test_queue_asks_for_downloads_of_unknown_media(
+    session: aiohttp.ClientSession, client: ArrClient, arr: SimulatedArr
+) -> None:
+    _queue(arr, 3)
+    unknown = queue_record(record_id=99, download_id=payloads.torrent_hash("unmapped"), title="Unmapped.Release")
+    arr.set_queue([*arr.queue, unknown])
+    async with session.get(f"{arr.url}/api/v3/queue", headers={"X-Api-Key": API_KEY}) as response:
+        hidden_by_default = await response.json()
+    assert hidden_by_default["totalRecords"] == 3
+    assert "movie" not in hidden_by_default["records"][0]
+    assert "series" not in hidden_by_default["records"][0]
+    records = await client.queue()
+    assert {record.id for record in records} == {record["id"] for record in arr.queue}
+
+
+class TurningQueue(list[dict[str, Any]]):
+    """A queue whose time-left order turns over each time the server reads it (downloads at different speeds)."""
+
+    reads = 0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        records = list(super().__iter__())
+        self.reads += 1
+        for record in records:
+            record["timeleft"] = f"00:{59 - int(record['timeleft'][3:5]):02d}:00"
+        return iter(records)
+
+
+async def test_queue_is_read_whole_while_time_left_changes(client: ArrClient, arr: SimulatedArr) -> None:
+    """The server sorts the queue by time left on every page; the client pages by the time a download was added."""
+    _queue(arr, 150)
+    for number, record in enumerate(arr.queue):
+        record["timeleft"] = f"00:{number % 60:02d}:00"
+        record["added"] = f"2026-01-01T00:{number // 60:02d}:{number % 60:02d}Z"
+    arr.queue = TurningQueue(arr.queue)
+    records = await client.queue()
+    assert arr.queue.reads == 2
+    assert sorted(record.id for record in records) == sorted(record["id"] for record in arr.queue)
+
+
+async def test_history_embeds_media_only_when_asked(
+    session: aiohttp.ClientSession, client: ArrClient, arr: SimulatedArr
+) -> None:
+    download = payloads.torrent_hash("embedded")
+    embedded: dict[str, Any] = (
+        {"movie": payloads.radarr_movie(movie_id=7, title="Movie", year=2020, tmdb_id=1007)}
+        if arr.kind == "radarr"
+        else {"series": series(), "episode": payloads.sonarr_episodes(series(), 1, [1])[0]}
+    )
+    record = history_record(record_id=1, download_id=download, event_type="grabbed", source_title="Release")
+    arr.set_history([record | embedded])
+    async with session.get(f"{arr.url}/api/v3/history", headers={"X-Api-Key": API_KEY}) as response:
+        (bare,) = (await response.json())["records"]
+    assert not set(embedded) & set(bare)
+    (found,) = await client.history_for_download(download)
+    assert set(embedded) <= set(found.raw)
+
+
+@pytest.mark.parametrize("version", list(VERSIONS))
+async def test_webhook_url_that_drops_packets(session: aiohttp.ClientSession, version: str) -> None:
+    """The server waits 100 s on such a URL and then answers 500; the client waits that long and reports it."""
+    kind = VERSIONS[version][0]
+    black_hole = BlackHole()
+    await black_hole.start()
+    patient = SimulatedArr(kind, API_KEY, version=version)
+    quick = SimulatedArr(kind, API_KEY, version=version, http_timeout=0.2)
+    await patient.start()
+    await quick.start()
+    try:
+        # The server gives up first (its timeout shortened here): its 500 is the repair's cause.
+        with pytest.raises(WebhookUnreachable) as server_gave_up:
+            await ArrClient(session, quick.url, API_KEY, kind).ensure_webhook(
+                HOOK_NAME, black_hole.hook_url(), HOOK_USER, HOOK_PASSWORD
+            )
+        # The client gives up first (its timeout shortened here): the same error, nothing saved.
+        client = ArrClient(session, patient.url, API_KEY, kind, webhook_test_timeout=0.3)
+        with pytest.raises(WebhookUnreachable) as client_gave_up:
+            await client.ensure_webhook(HOOK_NAME, black_hole.hook_url(), HOOK_USER, HOOK_PASSWORD)
+    finally:
+        await patient.stop()
+        await quick.stop()
+        await black_hole.stop()
+    assert server_gave_up.value.server_message == "Http request timed out"
+    assert client_gave_up.value.server_message == "no answer within 0.3 s"
+    assert quick.notifications == {}
+    assert patient.notifications == {}
+    for error in (server_gave_up.value, client_gave_up.value):
+        assert HOOK_PASSWORD not in str(error)
+        assert WEBHOOK_ID not in str(error)
 
 
 async def test_malformed_queue_record_is_skipped(client: ArrClient, arr: SimulatedArr) -> None:

@@ -18,7 +18,7 @@ from custom_components.media_request_tracker.sources.jellyfin.client import (
     authorization_header,
 )
 from simulator import payloads
-from simulator.jellyfin import SERVER_ID, SimulatedJellyfin, library_item
+from simulator.jellyfin import SERVER_ID, VERSIONS, SimulatedJellyfin, library_item
 from simulator.seerr import SimulatedSeerr
 from tests.sources.fake_servers import RepeatingPageServer, StaticServer
 
@@ -35,9 +35,9 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
         yield client_session
 
 
-@pytest.fixture
-async def jellyfin() -> AsyncIterator[SimulatedJellyfin]:
-    server = SimulatedJellyfin(API_KEY)
+@pytest.fixture(params=list(VERSIONS))
+async def jellyfin(request: pytest.FixtureRequest) -> AsyncIterator[SimulatedJellyfin]:
+    server = SimulatedJellyfin(API_KEY, version=request.param)
     server.set_items(library())
     await server.start()
     yield server
@@ -113,9 +113,9 @@ def library() -> list[dict[str, Any]]:
 # --- server check and credentials --------------------------------------------------------------------------
 
 
-async def test_public_info_and_validate(client: JellyfinClient) -> None:
+async def test_public_info_and_validate(client: JellyfinClient, jellyfin: SimulatedJellyfin) -> None:
     info = await client.public_info()
-    assert (info.id, info.server_name, info.version) == (SERVER_ID, "jellyfin", "12.0.0")
+    assert (info.id, info.server_name, info.version) == (SERVER_ID, "jellyfin", jellyfin.version)
     assert await client.validate() == info
 
 

@@ -33,7 +33,7 @@ V1_B = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 V1_C = "cccccccccccccccccccccccccccccccccccccccc"
 HYBRID_V1 = "b2b67549e93aeea448816634809fb2ff478b949c"
 HYBRID_V2 = "d900943b271c56050201caf59ecda9005f64dc7ba94bf53a2bf36f64f5f458d4"
-VERSIONS = ["4.6.7", "5.1.2", "5.2.0"]
+VERSIONS = ["4.5.2", "4.6.7", "5.1.2", "5.2.0"]
 
 # The Home Assistant test plugin blocks sockets; these tests talk to servers on loopback.
 pytestmark = pytest.mark.usefixtures("socket_enabled")

@@ -1,10 +1,11 @@
-"""SeerrClient against the simulated Seerr over loopback, and the simulated webhook agent it configures."""
+"""SeerrClient against the simulated Seerr over loopback (every emulated release), and the webhook agent it
+configures."""
 
 from __future__ import annotations
 
 import base64
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 import json
 from typing import Any
 
@@ -25,8 +26,8 @@ from custom_components.media_request_tracker.sources.seerr.client import (
 )
 from custom_components.media_request_tracker.sources.seerr.models import RequestStatus
 from simulator import payloads
-from simulator.seerr import SimulatedSeerr, request_record
-from tests.sources.fake_servers import RepeatingPageServer, StaticServer, WebhookReceiver
+from simulator.seerr import VERSIONS, SimulatedSeerr, request_record
+from tests.sources.fake_servers import BlackHole, RepeatingPageServer, StaticServer, WebhookReceiver
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -40,9 +41,9 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
         yield client_session
 
 
-@pytest.fixture
-async def seerr() -> AsyncIterator[SimulatedSeerr]:
-    server = SimulatedSeerr(API_KEY)
+@pytest.fixture(params=list(VERSIONS))
+async def seerr(request: pytest.FixtureRequest) -> AsyncIterator[SimulatedSeerr]:
+    server = SimulatedSeerr(API_KEY, version=request.param)
     await server.start()
     yield server
     await server.stop()
@@ -77,17 +78,17 @@ def leaves(node: Any) -> list[Any]:
 # --- server check and credentials --------------------------------------------------------------------------
 
 
-async def test_status_and_validate(client: SeerrClient) -> None:
+async def test_status_and_validate(client: SeerrClient, seerr: SimulatedSeerr) -> None:
     status = await client.status()
-    assert status.version == "3.1.0"
-    assert status.commit_tag == "v3.1.0"
+    assert status.version == seerr.version
+    assert status.commit_tag == f"v{seerr.version}"
     assert await client.validate() == status
 
 
 async def test_wrong_key_is_invalid_auth_and_not_leaked(session: aiohttp.ClientSession, seerr: SimulatedSeerr) -> None:
     wrong = SeerrClient(session, seerr.url, "not-the-key-0123456789")
     # /status answers anyone, so the server check alone cannot tell a wrong key.
-    assert (await wrong.status()).version == "3.1.0"
+    assert (await wrong.status()).version == seerr.version
     with pytest.raises(InvalidAuth) as caught:
         await wrong.validate()
     assert "not-the-key-0123456789" not in str(caught.value)
@@ -197,7 +198,7 @@ async def test_requests_stop_when_the_server_ignores_skip(session: aiohttp.Clien
         "pageInfo": {"pages": 5, "pageSize": 2, "results": 10, "page": 1},
         "results": [movie_request(1), movie_request(2)],
     }
-    server = RepeatingPageServer(page)
+    server = RepeatingPageServer(page, fixed={"/api/v1/status": {"version": "3.1.0", "commitTag": "v3.1.0"}})
     await server.start()
     try:
         found = await SeerrClient(session, server.url, API_KEY).requests(page_size=2)
@@ -215,6 +216,95 @@ async def test_request_by_id(client: SeerrClient, seerr: SimulatedSeerr) -> None
     assert request.media_available
     with pytest.raises(UnexpectedResponse):
         await client.request(6)
+
+
+# --- releases: what each accepts, and how each shows availability ------------------------------------------
+
+
+def seerr_time(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+async def test_undeclared_query_parameter_is_refused_where_the_release_is_strict(
+    session: aiohttp.ClientSession, seerr: SimulatedSeerr
+) -> None:
+    url = f"{seerr.url}/api/v1/request"
+    query = {"take": "10", "skip": "0", "sort": "modified", "filter": "all", "sortDirection": "desc"}
+    async with session.get(url, params=query, headers={"X-Api-Key": API_KEY}) as response:
+        body = await response.json()
+        assert response.status == (200 if seerr.release.sort_direction else 400)
+    if not seerr.release.sort_direction:
+        assert body["message"] == "Unknown query parameter 'sortDirection'"
+    async with session.get(url, params={"bogus": "1"}, headers={"X-Api-Key": API_KEY}) as response:
+        assert response.status == 400
+
+
+async def test_polls_and_set_up_work_on_every_release(client: SeerrClient, seerr: SimulatedSeerr) -> None:
+    seerr.set_requests([movie_request(1, status=1), movie_request(2)])
+    await client.validate()
+    assert {request.id for request in await client.requests(status_filter="unavailable")} == {1, 2}
+    since = datetime(2025, 12, 31, tzinfo=UTC)
+    assert {request.id for request in await client.requests(updated_since=since)} == {1, 2}
+
+
+async def test_set_up_checks_the_request_list(client: SeerrClient, seerr: SimulatedSeerr) -> None:
+    """A build reporting a newer version than its spec: the counter passes, the list does not."""
+    if seerr.release.sort_direction:
+        pytest.skip("this release declares every parameter the client sends")
+    seerr.version = "3.1.0"
+    with pytest.raises(UnexpectedResponse):
+        await client.validate()
+
+
+async def test_incremental_poll_sees_media_become_available(client: SeerrClient, seerr: SimulatedSeerr) -> None:
+    start = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    seerr.set_requests(
+        [
+            movie_request(1, updated_at=seerr_time(start)),
+            movie_request(2, updated_at=seerr_time(start + timedelta(seconds=5))),
+            movie_request(3, status=5, media_status=5, updated_at=seerr_time(start - timedelta(days=3))),
+        ]
+    )
+    backfill = await client.requests(status_filter="unavailable")
+    assert {request.id for request in backfill} == {1, 2}
+    poll = start + timedelta(minutes=1)
+    assert await client.requests(updated_since=poll) == []
+
+    seerr.set_media_status(1, 5, at=seerr_time(poll + timedelta(seconds=30)))
+    (seen,) = await client.requests(updated_since=poll)
+    assert seen.id == 1
+    assert seen.media_available
+    # Seerr v3 and Jellyseerr 2.6+ complete the request; the older releases leave it as it was.
+    expected = RequestStatus.COMPLETED if seerr.release.completes_requests else RequestStatus.APPROVED
+    assert seen.request_status is expected
+    # Seen once: the next poll has nothing new.
+    assert await client.requests(updated_since=poll + timedelta(minutes=1)) == []
+
+
+async def test_incremental_poll_on_a_strict_release_reads_only_what_left_the_unfinished_list(
+    client: SeerrClient, seerr: SimulatedSeerr
+) -> None:
+    start = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    seerr.set_requests([movie_request(number, updated_at=seerr_time(start)) for number in range(1, 6)])
+    await client.requests(status_filter="unavailable")
+    seerr.set_media_status(4, 5, at=seerr_time(start + timedelta(minutes=2)))
+    del seerr.requests[5]  # deleted in Seerr: nothing to report, nothing to keep asking about
+    found = await client.requests(updated_since=start + timedelta(minutes=1))
+    assert [(request.id, request.media_available) for request in found] == [(4, True)]
+
+
+async def test_version_is_read_again_after_an_outage(client: SeerrClient, seerr: SimulatedSeerr) -> None:
+    """The server comes back as another release (an upgrade or a downgrade): polls follow its terms."""
+    seerr.set_requests([movie_request(1)])
+    await client.requests()
+    await seerr.down()
+    with pytest.raises(CannotConnect):
+        await client.requests()
+    other = next(key for key, release in VERSIONS.items() if release.sort_direction != seerr.release.sort_direction)
+    seerr.release = VERSIONS[other]
+    seerr.version = seerr.release.version
+    await seerr.up()
+    assert [request.id for request in await client.requests()] == [1]
 
 
 # --- the webhook agent -------------------------------------------------------------------------------------
@@ -381,3 +471,17 @@ async def test_configure_webhook_with_wrong_key(session: aiohttp.ClientSession, 
     with pytest.raises(InvalidAuth):
         await SeerrClient(session, seerr.url, "wrong").configure_webhook("http://127.0.0.1:1/x", None)
     assert not seerr.webhook["enabled"]
+
+
+async def test_test_webhook_to_a_url_that_drops_packets(session: aiohttp.ClientSession, seerr: SimulatedSeerr) -> None:
+    """Seerr's agent waits on such a URL with no timeout: the client stops waiting and reports it unreachable."""
+    black_hole = BlackHole()
+    await black_hole.start()
+    try:
+        client = SeerrClient(session, seerr.url, API_KEY, webhook_test_timeout=0.5)
+        with pytest.raises(WebhookUnreachable) as caught:
+            await client.test_webhook(black_hole.hook_url(), AUTH_HEADER)
+    finally:
+        await black_hole.stop()
+    assert "no answer within 0.5 s" in str(caught.value)
+    assert AUTH_HEADER not in str(caught.value)

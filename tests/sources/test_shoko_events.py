@@ -21,7 +21,7 @@ from custom_components.media_request_tracker.sources.shoko.events import (
     ShokoEventStream,
 )
 import simulator.shoko
-from simulator.shoko import SimulatedShoko, file_event
+from simulator.shoko import V6_VERSION, SimulatedShoko, file_event
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -349,6 +349,8 @@ async def test_backoff_starts_over_after_a_connection_was_up(
 async def test_wrong_key_is_reported_as_invalid_auth_and_retried(
     shoko: SimulatedShoko, recorder: Recorder, make_stream: Callable[..., ShokoEventStream]
 ) -> None:
+    # Only v6's hub checks the key; v5's admits any (see test_shoko_simulator).
+    shoko.version = V6_VERSION
     stream = make_stream(api_key="wrong-key")
     stream.start()
 

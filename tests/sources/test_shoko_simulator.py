@@ -131,9 +131,18 @@ async def test_unknown_connection_id_is_404(shoko: SimulatedShoko, session: aioh
     assert refused.value.status == 404
 
 
-async def test_wrong_key_is_401_on_negotiate_and_websocket(
+async def test_v5_hub_admits_a_wrong_key_but_rest_refuses_it(
     shoko: SimulatedShoko, session: aiohttp.ClientSession
 ) -> None:
+    """Shoko 5's `AggregateHub` has no `[Authorize]`: a wrong key connects; only the REST calls answer 401."""
+    async with session.post(f"{shoko.url}/signalr/aggregate/negotiate?apikey=wrong") as response:
+        assert response.status == 200
+    async with session.get(f"{shoko.url}/api/v3/ImportFolder", headers={"apikey": "wrong"}) as response:
+        assert response.status == 401
+
+
+async def test_v6_hub_refuses_a_wrong_key(shoko: SimulatedShoko, session: aiohttp.ClientSession) -> None:
+    shoko.version = V6_VERSION
     async with session.post(f"{shoko.url}/signalr/aggregate/negotiate?apikey=wrong") as response:
         assert response.status == 401
     with pytest.raises(aiohttp.WSServerHandshakeError) as refused:

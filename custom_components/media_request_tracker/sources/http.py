@@ -49,12 +49,17 @@ class JsonApi:
         *,
         params: Mapping[str, str | int] | None = None,
         payload: Any = None,
+        time_limit: aiohttp.ClientTimeout = REQUEST_TIMEOUT,
     ) -> Any:
-        """Send one request and return the decoded JSON body (None for an empty body), its strings cleaned."""
+        """Send one request and return the decoded JSON body (None for an empty body), its strings cleaned.
+
+        `time_limit` is for calls that wait on the service's own network calls (a webhook test); a timeout is a
+        `CannotConnect` caused by a `TimeoutError`.
+        """
         url = self.url(path, params)
         try:
             async with self._session.request(
-                method, url, json=payload, headers=self._headers, ssl=self._ssl, timeout=REQUEST_TIMEOUT
+                method, url, json=payload, headers=self._headers, ssl=self._ssl, timeout=time_limit
             ) as response:
                 if response.status in (401, 403):
                     raise InvalidAuth(f"{method} {url.path}: HTTP {response.status}")

@@ -23,6 +23,10 @@ API_KEY_HEADER = "X-Api-Key"
 PAGE_SIZE = 100
 """Records fetched per call while paging through the queue and history."""
 
+WEBHOOK_TEST_TIMEOUT = 110.0
+"""Seconds to wait for a save or test that makes the server call the webhook URL: the server's own call gives up
+after 100 s (the .NET HttpClient default in `ManagedHttpDispatcher.cs`) and then answers 500."""
+
 WEBHOOK_IMPLEMENTATION = "Webhook"
 WEBHOOK_METHOD_POST: Final = 1
 """`WebhookMethod.POST` (2 is PUT)."""
@@ -66,19 +70,34 @@ _REDACTED = "<redacted>"
 class _ArrApi(JsonApi):
     """`JsonApi` plus a save call that reads the body of a rejected save, which says why the test failed."""
 
-    async def save(self, method: str, path: str, resource: Mapping[str, Any], secrets: Sequence[str]) -> Any:
+    async def save(
+        self,
+        method: str,
+        path: str,
+        resource: Mapping[str, Any],
+        secrets: Sequence[str],
+        time_limit: aiohttp.ClientTimeout = REQUEST_TIMEOUT,
+    ) -> Any:
         """POST or PUT a provider resource and return the saved resource.
 
         The server tests an enabled connection before saving it: a URL it cannot reach comes back as HTTP 500
-        (connection refused, timeout) or as a 400 validation failure on `Url` (any HTTP error answer).
+        (connection refused, timeout) or as a 400 validation failure on `Url` (any HTTP error answer). With
+        `time_limit` set, no answer within it means the server is still waiting on the URL: `WebhookUnreachable`.
         """
         url = self.url(path)
         try:
             async with self._session.request(
-                method, url, json=resource, headers=self._headers, ssl=self._ssl, timeout=REQUEST_TIMEOUT
+                method, url, json=resource, headers=self._headers, ssl=self._ssl, timeout=time_limit
             ) as response:
                 status, body = response.status, await response.read()
-        except (aiohttp.ClientError, TimeoutError) as err:
+        except TimeoutError as err:
+            if time_limit is REQUEST_TIMEOUT:
+                raise CannotConnect(f"{method} {url.path}: {type(err).__name__}") from err
+            raise WebhookUnreachable(
+                "the server could not reach the webhook URL",
+                server_message=f"no answer within {time_limit.total:g} s",
+            ) from err
+        except aiohttp.ClientError as err:
             raise CannotConnect(f"{method} {url.path}: {type(err).__name__}") from err
         if status in (401, 403):
             raise InvalidAuth(f"{method} {url.path}: HTTP {status}")
@@ -105,11 +124,13 @@ class ArrClient:
         kind: ArrKind,
         *,
         verify_ssl: bool = True,
+        webhook_test_timeout: float = WEBHOOK_TEST_TIMEOUT,
     ) -> None:
         """Prepare calls to the server at `url` (a URL base such as `/radarr` is kept)."""
         if kind not in WEBHOOK_EVENTS:
             raise ValueError(f"unknown *arr kind {kind!r}")
         self.kind: ArrKind = kind
+        self._webhook_test_limit = aiohttp.ClientTimeout(total=webhook_test_timeout)
         self._api = _ArrApi(session, url, headers={API_KEY_HEADER: api_key}, verify_ssl=verify_ssl)
         self.skipped: Counter[str] = Counter()
         """Records left out because they did not read, by collection (`queue`, `history`, `notifications`)."""
@@ -159,10 +180,11 @@ class ArrClient:
             password=password,
         )
         secrets = (password, url)
+        limit = self._webhook_test_limit
         if existing is None:
-            saved = await self._api.save("POST", "/api/v3/notification", resource, secrets)
+            saved = await self._api.save("POST", "/api/v3/notification", resource, secrets, limit)
         else:
-            saved = await self._api.save("PUT", f"/api/v3/notification/{existing.id}", resource, secrets)
+            saved = await self._api.save("PUT", f"/api/v3/notification/{existing.id}", resource, secrets, limit)
         saved_id = _saved_id(saved, existing)
         removed = tuple(item.id for item in ours if item.id != saved_id)
         for notification_id in removed:
@@ -181,7 +203,8 @@ class ArrClient:
         )
         url = provider_field(resource, "url")
         # The password comes back masked; the server puts the stored one back for a resource with an id.
-        await self._api.save("POST", "/api/v3/notification/test", resource, (url if isinstance(url, str) else "",))
+        secrets = (url if isinstance(url, str) else "",)
+        await self._api.save("POST", "/api/v3/notification/test", resource, secrets, self._webhook_test_limit)
 
     async def remove_webhook(self, name: str, url: str) -> tuple[int, ...]:
         """Delete every webhook connection called `name` or posting to `url`; return their ids."""
@@ -191,8 +214,16 @@ class ArrClient:
         return removed
 
     async def queue(self) -> list[ArrQueueRecord]:
-        """Every download in the queue, with its movie (Radarr) or series and episode (Sonarr)."""
-        return await self._all_pages("/api/v3/queue", self._includes, ArrQueueRecord.from_json, "queue")
+        """Every download in the queue, with its movie (Radarr) or series and episode (Sonarr).
+
+        Downloads the server could not map to media are asked for too (hidden by default): their download id
+        still says how a tracked download is doing. The server sorts the whole queue again on every page, by
+        time left unless told otherwise, so a download's page would change while paging; sorting by when it was
+        added keeps each on its page.
+        """
+        unknown = "includeUnknownMovieItems" if self.kind == "radarr" else "includeUnknownSeriesItems"
+        params = {**self._includes, unknown: "true", "sortKey": "added", "sortDirection": "ascending"}
+        return await self._all_pages("/api/v3/queue", params, ArrQueueRecord.from_json, "queue")
 
     async def history_for_download(self, download_id: str) -> list[ArrHistoryRecord]:
         """Every history record of one download (grab, import, failure), newest first.
