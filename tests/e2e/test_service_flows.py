@@ -11,7 +11,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.media_request_tracker.const import DOMAIN
-from custom_components.media_request_tracker.links import UPSTREAM_WEBHOOK_NAME
+from custom_components.media_request_tracker.kinds.arr import UPSTREAM_WEBHOOK_NAME
 from simulator.arr import SimulatedArr
 from simulator.jellyfin import SimulatedJellyfin
 from simulator.seerr import SimulatedSeerr
@@ -138,7 +138,7 @@ async def test_reauth_takes_a_new_key(
     subentry = await add_service(hass, tracker, kind, _input(kind, service), configure_webhook=False)
     old_key = service.api_key
     service.api_key = "rotated-key"
-    tracker.runtime_data.start_reauth(subentry.subentry_id)
+    tracker.runtime_data.services[subentry.subentry_id].link.port.start_reauth()
     await hass.async_block_till_done(wait_background_tasks=True)
     [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert flow["step_id"] == "reauth_confirm"

@@ -44,6 +44,6 @@ async def setup_integration(hass: HomeAssistant, entry: MockConfigEntry) -> None
 
 async def feed(hass: HomeAssistant, entry: MockConfigEntry, evidence: Iterable[Evidence]) -> list[Change]:
     """Hand evidence to the running tracker, as a source would, and let Home Assistant process it."""
-    changes = entry.runtime_data.ingest(evidence)
+    changes = entry.runtime_data.hub.ingest(evidence)
     await hass.async_block_till_done()
     return changes

@@ -49,6 +49,6 @@ async def test_options_flow_changes_retention_and_reloads(hass: HomeAssistant, l
     assert loaded_entry.options[CONF_PENDING_HOURS] == 2
     assert loaded_entry.options["stall_minutes"]["importing"] == 45
     assert loaded_entry.runtime_data is not runtime_before, "the entry reloaded with the new options"
-    assert loaded_entry.runtime_data.retention_seconds == 24 * 3600
-    assert loaded_entry.runtime_data.tracker.pending_ttl == 2 * 3600
-    assert loaded_entry.runtime_data.stall_policy[Stage.IMPORTING] == 45 * 60
+    assert loaded_entry.runtime_data.hub.retention_seconds == 24 * 3600
+    assert loaded_entry.runtime_data.hub.tracker.pending_ttl == 2 * 3600
+    assert loaded_entry.runtime_data.hub.stall_policy[Stage.IMPORTING] == 45 * 60
