@@ -189,7 +189,10 @@ class ServiceSubentryFlow(ConfigSubentryFlow):
                 self._data = {**data, **learned}
                 return await self.async_step_webhook()
         return self.async_show_form(
-            step_id="user", data_schema=self._schema(user_input or {}, required=True), errors=errors
+            step_id="user",
+            data_schema=self._schema(user_input or {}, required=True),
+            errors=errors,
+            description_placeholders={"example_url": self.kind.example_url},
         )
 
     async def async_step_webhook(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
@@ -222,7 +225,10 @@ class ServiceSubentryFlow(ConfigSubentryFlow):
                 )
         shown = {CONF_NAME: subentry.title, **{k: v for k, v in subentry.data.items() if k not in SECRET_FIELDS}}
         return self.async_show_form(
-            step_id="reconfigure", data_schema=self._schema(user_input or shown, required=False), errors=errors
+            step_id="reconfigure",
+            data_schema=self._schema(user_input or shown, required=False),
+            errors=errors,
+            description_placeholders={"example_url": self.kind.example_url},
         )
 
     def _schema(self, values: Mapping[str, Any], *, required: bool) -> vol.Schema:

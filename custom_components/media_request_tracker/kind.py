@@ -36,6 +36,8 @@ class ServiceKind:
     """The subentry type (also the key of its strings)."""
     name: str
     """How people call the kind (the default title of a new instance, the device's manufacturer)."""
+    example_url: str
+    """An address to show as an example in the form (the kind's usual port)."""
     credentials: Credentials
     validate: Validator
     """Check that the URL answers as this kind and takes the credentials; returns settings learnt on the way.

@@ -27,7 +27,7 @@ async def test_user_flow_creates_the_tracker(hass: HomeAssistant) -> None:
 async def test_only_one_tracker(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["reason"] == "single_instance_allowed"
 
 
 async def test_options_flow_changes_retention_and_reloads(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:

@@ -163,11 +163,12 @@ class ArrCoordinator(ServiceCoordinator):
             return []
 
 
-def arr_kind(kind: ArrKind, name: str) -> ServiceKind:
+def arr_kind(kind: ArrKind, name: str, port: int) -> ServiceKind:
     """Radarr or Sonarr: the same in every respect but their name."""
     return ServiceKind(
         kind=kind,
         name=name,
+        example_url=f"http://192.168.1.10:{port}",
         credentials="api_key",
         validate=validate,
         webhook=True,

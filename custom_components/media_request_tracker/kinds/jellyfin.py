@@ -113,6 +113,7 @@ class JellyfinCoordinator(ServiceCoordinator):
 KIND = ServiceKind(
     kind="jellyfin",
     name="Jellyfin",
+    example_url="http://192.168.1.10:8096",
     credentials="api_key",
     validate=validate,
     webhook=True,

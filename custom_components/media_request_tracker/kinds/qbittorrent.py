@@ -121,6 +121,7 @@ def _info_row(torrent: Torrent) -> dict[str, Any]:
 KIND = ServiceKind(
     kind="qbittorrent",
     name="qBittorrent",
+    example_url="http://192.168.1.10:8080",
     credentials="login",
     validate=validate,
     webhook=True,

@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from .arr import arr_kind
 
-KIND = arr_kind("radarr", "Radarr")
+KIND = arr_kind("radarr", "Radarr", 7878)

@@ -142,6 +142,7 @@ class SeerrCoordinator(ServiceCoordinator):
 KIND = ServiceKind(
     kind="seerr",
     name="Seerr",
+    example_url="http://192.168.1.10:5055",
     credentials="api_key",
     validate=validate,
     webhook=True,

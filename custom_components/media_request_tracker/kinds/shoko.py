@@ -275,6 +275,7 @@ async def validate(session: aiohttp.ClientSession, config: ServiceConfig) -> dic
 KIND = ServiceKind(
     kind="shoko",
     name="Shoko",
+    example_url="http://192.168.1.10:8111",
     credentials="api_key_or_login",
     validate=validate,
     coordinator=ShokoCoordinator,

@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from .arr import arr_kind
 
-KIND = arr_kind("sonarr", "Sonarr")
+KIND = arr_kind("sonarr", "Sonarr", 8989)
