@@ -27,7 +27,7 @@ from ..coordinator import ServiceCoordinator
 from ..kind import ServiceKind, option
 from ..port import ServicePort
 from ..settings import ServiceConfig
-from ..sources.errors import CannotConnect, InvalidAuth, UnexpectedResponse
+from ..sources.errors import CannotConnect, InvalidAuth, UnexpectedResponse, UpstreamError
 from ..sources.payload import PayloadError
 from ..sources.shoko.client import ShokoClient
 from ..sources.shoko.events import Backoff, ShokoEventStream
@@ -44,6 +44,9 @@ RECONNECT_INITIAL_SECONDS = 1.0
 RECONNECT_MAX_SECONDS = 300.0
 HUB_CONNECT_WAIT = 30.0
 """Seconds a catch-up waits for the hub before it reports the service as not connected."""
+CATCH_UP_RETRY_INITIAL_SECONDS: Final = 5.0
+"""Ceiling of the first delay before a failed catch-up is tried again; it doubles up to the maximum."""
+CATCH_UP_RETRY_MAX_SECONDS: Final = 300.0
 CATCH_UP_FILES_PER_RUN: Final = 50
 """Files looked up per catch-up, so a long outage with many waiting requests does not flood Shoko."""
 PATH_CANDIDATES: Final = 10
@@ -82,6 +85,9 @@ class ShokoCoordinator(ServiceCoordinator):
         self._unsupported = False
         self._closed = False
         self._repair_timer: CALLBACK_TYPE | None = None
+        self._catch_up_backoff = Backoff(initial=CATCH_UP_RETRY_INITIAL_SECONDS, maximum=CATCH_UP_RETRY_MAX_SECONDS)
+        self._catch_up_retry: CALLBACK_TYPE | None = None
+        self._catch_up_failing = False
         self._unsub_stop: CALLBACK_TYPE | None = port.hass.bus.async_listen_once(
             EVENT_HOMEASSISTANT_STOP, self._async_on_stop
         )
@@ -94,13 +100,62 @@ class ShokoCoordinator(ServiceCoordinator):
     # --- the catch-up ---------------------------------------------------------------------------------------
 
     async def async_poll(self) -> list[Evidence]:
-        """Check the server, wait for the hub, then ask the REST API about files the events may have missed."""
-        await self._check_version()
+        """Check the server, wait for the hub, then ask the REST API about files the events may have missed.
+
+        The poll fails (the connectivity sensor goes off) only when events cannot arrive. A catch-up that fails
+        while the hub is connected is retried with backoff until it succeeds, logged once per outage.
+        """
+        try:
+            await self._check_version()
+        except UpstreamError as err:
+            if self._unsupported or not self._hub_up.is_set():
+                raise
+            return self._catch_up_failed(err)
         self._start_stream()
         await self._wait_for_hub()
-        # Refreshed on every connection: a folder added in Shoko meanwhile changes the paths events give.
-        self._import_folders = {folder.id: folder.path for folder in await self.client.import_folders()}
-        return await self._catch_up()
+        try:
+            # Refreshed on every connection: a folder added in Shoko meanwhile changes the paths events give.
+            self._import_folders = {folder.id: folder.path for folder in await self.client.import_folders()}
+            evidence = await self._catch_up()
+        except UpstreamError as err:
+            return self._catch_up_failed(err)
+        self._catch_up_succeeded()
+        return evidence
+
+    def _catch_up_failed(self, err: UpstreamError) -> list[Evidence]:
+        """Retry the catch-up later; say so once, not on every attempt."""
+        if isinstance(err, InvalidAuth):
+            self.port.start_reauth()
+        delay = self._catch_up_backoff.next_delay()
+        if not self._catch_up_failing:
+            self._catch_up_failing = True
+            _LOGGER.warning(
+                "Could not catch up with what %s matched while nobody listened (%s); retrying until it works",
+                self.config.title,
+                err,
+            )
+        self._cancel_catch_up_retry()
+        job = HassJob(self._retry_catch_up, "Shoko catch-up retry", cancel_on_shutdown=True)
+        self._catch_up_retry = async_call_later(self.hass, delay, job)
+        return []
+
+    def _catch_up_succeeded(self) -> None:
+        self._catch_up_backoff.reset()
+        self._cancel_catch_up_retry()
+        if self._catch_up_failing:
+            self._catch_up_failing = False
+            _LOGGER.info("Caught up with %s again", self.config.title)
+
+    @callback
+    def _retry_catch_up(self, _now: datetime) -> None:
+        self._catch_up_retry = None
+        if not self._closed:
+            self.port.background(self.async_request_refresh(), "retry the catch-up with")
+
+    def _cancel_catch_up_retry(self) -> None:
+        if self._catch_up_retry is not None:
+            self._catch_up_retry()
+            self._catch_up_retry = None
 
     async def _check_version(self) -> None:
         """Go on with a v5 server; stop for good, with a repair issue, on any other."""
@@ -238,6 +293,7 @@ class ShokoCoordinator(ServiceCoordinator):
         self._closed = True
         await super().async_shutdown()
         self._cancel_repair_timer()
+        self._cancel_catch_up_retry()
         if self._unsub_stop is not None:
             self._unsub_stop()
             self._unsub_stop = None
