@@ -43,6 +43,7 @@ from aiohttp.test_utils import TestServer
 from homeassistant import loader
 from homeassistant.bootstrap import DATA_REGISTRIES_LOADED
 from homeassistant.config_entries import SOURCE_USER, ConfigEntry, ConfigSubentryDataWithId
+from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VERIFY_SSL
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.helpers import (
@@ -64,14 +65,9 @@ from pytest_homeassistant_custom_component.common import async_test_home_assista
 
 from custom_components.media_request_tracker.config_flow import DEFAULT_OPTIONS
 from custom_components.media_request_tracker.const import DOMAIN, EVENT_STAGE_CHANGED
-from custom_components.media_request_tracker.links import WEBHOOK_USERNAME
-from custom_components.media_request_tracker.upstream import (
-    CONF_API_KEY,
+from custom_components.media_request_tracker.kinds.arr import WEBHOOK_USERNAME
+from custom_components.media_request_tracker.settings import (
     CONF_CONFIGURE_WEBHOOK,
-    CONF_PASSWORD,
-    CONF_URL,
-    CONF_USERNAME,
-    CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_SECRET,
     normalize_url,
@@ -110,7 +106,7 @@ PRELOADED: Final = (
     "custom_components.media_request_tracker.diagnostics",
     "custom_components.media_request_tracker.event",
     "custom_components.media_request_tracker.sensor",
-    "custom_components.media_request_tracker.shoko",
+    "custom_components.media_request_tracker.kinds",
 )
 """Modules Home Assistant imports while it sets up, imported before time is frozen: a module imported under
 freezegun sees its fake `datetime` class, which breaks libraries that generate code from type names (mashumaro)."""

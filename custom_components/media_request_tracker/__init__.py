@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
-from .links import make_link
-from .polling import make_coordinator
-from .runtime import MediaRequestTrackerConfigEntry, TrackerRuntime
+from .hub import TrackerHub
+from .kinds import KINDS
+from .runtime import MediaRequestTrackerConfigEntry, TrackerData
 from .services import async_setup_services
+from .settings import ServiceConfig
 from .store import TrackerStore
-from .upstream import ServiceConfig
 
 PLATFORMS = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -26,20 +26,17 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: MediaRequestTrackerConfigEntry) -> bool:
-    """Load the tracked requests and start following the configured services."""
-    runtime = TrackerRuntime(hass, entry)
-    await runtime.async_start()
-    entry.runtime_data = runtime
+    """Load the tracked requests, then start each configured service as its kind declares."""
+    hub = TrackerHub(hass, entry)
+    await hub.async_start()
+    entry.runtime_data = data = TrackerData(hub=hub)
     for subentry_id, subentry in entry.subentries.items():
-        config = ServiceConfig.from_subentry(subentry)
-        link = make_link(runtime, config)
-        runtime.links[subentry_id] = link
-        await link.async_start()
-        if coordinator := make_coordinator(runtime, config, dict(entry.options)):
-            runtime.coordinators[subentry_id] = coordinator
-            coordinator.keep_polling()
-            # A service that is down must not keep the tracker from starting: the first poll runs in the background.
-            entry.async_create_background_task(hass, coordinator.async_refresh(), f"{DOMAIN} first poll {config.title}")
+        kind = KINDS.get(subentry.subentry_type)
+        if kind is None:
+            continue  # a kind this version no longer knows: its settings stay, nothing runs
+        service = kind.instance(hub.port(ServiceConfig.from_subentry(subentry)))
+        data.services[subentry_id] = service
+        await service.async_start()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_reload_on_update))
     return True
@@ -49,7 +46,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: MediaRequestTrackerConf
     """Stop following services and write the tracked requests."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
-        await entry.runtime_data.async_stop()
+        for service in entry.runtime_data.services.values():
+            await service.async_stop()
+        await entry.runtime_data.hub.async_stop()
     return unloaded
 
 
@@ -62,5 +61,11 @@ async def async_remove_entry(hass: HomeAssistant, entry: MediaRequestTrackerConf
 
 async def _async_reload_on_update(hass: HomeAssistant, entry: MediaRequestTrackerConfigEntry) -> None:
     """Options or services changed: start again with them (after undoing what removed services had set up)."""
-    await entry.runtime_data.async_forget_removed_services()
+    services = entry.runtime_data.services
+    for subentry_id in set(services) - set(entry.subentries):
+        await services.pop(subentry_id).link.async_removed()
+        # A service's repair issues start with its subentry id; they go with it.
+        registry = ir.async_get(hass)
+        for issue_id in [i for (domain, i) in registry.issues if domain == DOMAIN and i.startswith(subentry_id)]:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
     await hass.config_entries.async_reload(entry.entry_id)

@@ -76,3 +76,10 @@ def _first(request: TrackedRequest, *kinds: IdKind) -> str | None:
 def _scoped(value: str | None) -> str | None:
     """Drop the instance prefix of a scoped id ("seerr:69" -> "69")."""
     return value.rsplit(":", 1)[-1] if value else None
+
+
+def display_name(request: TrackedRequest) -> str:
+    """How a request is named to people."""
+    if request.title is None:
+        return f"Request {request.key}"
+    return f"{request.title} ({request.year})" if request.year else request.title

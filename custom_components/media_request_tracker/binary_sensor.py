@@ -13,7 +13,6 @@ from yarl import URL
 from .const import DOMAIN
 from .coordinator import ServiceCoordinator
 from .runtime import MediaRequestTrackerConfigEntry
-from .upstream import SERVICE_NAMES
 
 PARALLEL_UPDATES = 0
 
@@ -22,8 +21,10 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: MediaRequestTrackerConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
     """Add a connectivity sensor per polled service, each under its service's subentry."""
-    for subentry_id, coordinator in entry.runtime_data.coordinators.items():
-        async_add_entities([ServiceConnectivity(coordinator)], config_subentry_id=subentry_id)
+    for subentry_id, service in entry.runtime_data.services.items():
+        if service.coordinator is not None:
+            entity = ServiceConnectivity(service.coordinator, service.kind.name)
+            async_add_entities([entity], config_subentry_id=subentry_id)
 
 
 class ServiceConnectivity(CoordinatorEntity[ServiceCoordinator], BinarySensorEntity):
@@ -34,7 +35,7 @@ class ServiceConnectivity(CoordinatorEntity[ServiceCoordinator], BinarySensorEnt
     _attr_has_entity_name = True
     _attr_translation_key = "connectivity"
 
-    def __init__(self, coordinator: ServiceCoordinator) -> None:
+    def __init__(self, coordinator: ServiceCoordinator, manufacturer: str) -> None:
         """Describe the service's device."""
         super().__init__(coordinator)
         config = coordinator.config
@@ -42,7 +43,7 @@ class ServiceConnectivity(CoordinatorEntity[ServiceCoordinator], BinarySensorEnt
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, config.subentry_id)},
             name=config.title,
-            manufacturer=SERVICE_NAMES[config.kind],
+            manufacturer=manufacturer,
             entry_type=DeviceEntryType.SERVICE,
             configuration_url=str(URL(config.url).with_user(None)),
         )

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 import logging
 from typing import Any, ClassVar
 
-from homeassistant.components import webhook
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
@@ -15,10 +14,10 @@ from homeassistant.config_entries import (
     OptionsFlow,
     SubentryFlowResult,
 )
+from homeassistant.const import CONF_API_KEY, CONF_NAME, CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VERIFY_SSL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
@@ -44,35 +43,16 @@ from .const import (
     DEFAULT_TRACE_EVENTS,
     DOMAIN,
 )
-from .coordinator import QBITTORRENT_FAST, QBITTORRENT_SLOW
-from .links import WEBHOOK_USERNAME
-from .sources.errors import CannotConnect, InvalidAuth, UnexpectedResponse, UpstreamError
-from .sources.qbittorrent.client import autorun_command
+from .kind import ServiceKind
+from .kinds import KINDS
+from .kinds.qbittorrent import FAST as QBITTORRENT_FAST, SLOW as QBITTORRENT_SLOW
+from .links import webhook_url
+from .settings import ServiceConfig, new_webhook_settings, normalize_url
+from .sources.errors import CannotConnect, InvalidAuth, UnexpectedResponse
 from .tracker import DEFAULT_STALL_AFTER
-from .upstream import (
-    API_KEY_SERVICES,
-    CONF_API_KEY,
-    CONF_CONFIGURE_WEBHOOK,
-    CONF_PASSWORD,
-    CONF_URL,
-    CONF_USERNAME,
-    CONF_VERIFY_SSL,
-    CONF_WEBHOOK_ID,
-    CONF_WEBHOOK_SECRET,
-    LOGIN_SERVICES,
-    SERVICE_NAMES,
-    WEBHOOK_SERVICES,
-    ServiceConfig,
-    ServiceKind,
-    new_webhook_settings,
-    normalize_url,
-    seerr_client,
-    validate,
-)
 
 _LOGGER = logging.getLogger(__name__)
 
-CONF_NAME = "name"
 DEFAULT_OPTIONS: dict[str, Any] = {
     CONF_RETENTION_HOURS: DEFAULT_RETENTION_HOURS,
     CONF_PENDING_HOURS: DEFAULT_PENDING_HOURS,
@@ -115,17 +95,17 @@ class MediaRequestTrackerConfigFlow(ConfigFlow, domain=DOMAIN):
         subentry = entry.subentries.get(self._reauth_subentry_id)
         if subentry is None:
             return self.async_abort(reason="service_removed")
-        config = ServiceConfig.from_subentry(subentry)
+        kind = KINDS[subentry.subentry_type]
         errors: dict[str, str] = {}
         if user_input is not None:
             data = {**subentry.data, **{k: v for k, v in user_input.items() if v not in (None, "")}}
-            learned, errors = await _async_validate(self.hass, subentry.subentry_id, config.kind, subentry.title, data)
+            learned, errors = await _async_validate(self.hass, subentry.subentry_id, kind, subentry.title, data)
             if not errors:
                 self.hass.config_entries.async_update_subentry(entry, subentry, data={**data, **learned})
                 return self.async_abort(reason="reauth_successful")
         return self.async_show_form(
             step_id="reauth_confirm",
-            data_schema=vol.Schema(_credential_fields(config.kind, {}, required=config.kind != "shoko")),
+            data_schema=vol.Schema(_credential_fields(kind, {}, required=kind.credentials != "api_key_or_login")),
             errors=errors,
             description_placeholders={"service": subentry.title},
         )
@@ -201,7 +181,7 @@ class ServiceSubentryFlow(ConfigSubentryFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             self._title, data = _split_name(user_input, self.kind)
-            data.update(new_webhook_settings() if self.kind in WEBHOOK_SERVICES else {})
+            data.update(new_webhook_settings() if self.kind.webhook else {})
             if self._url_taken(data[CONF_URL], exclude=None):
                 return self.async_abort(reason="already_configured")
             learned, errors = await _async_validate(self.hass, "", self.kind, self._title, data)
@@ -209,12 +189,23 @@ class ServiceSubentryFlow(ConfigSubentryFlow):
                 self._data = {**data, **learned}
                 return await self.async_step_webhook()
         return self.async_show_form(
-            step_id="user", data_schema=self._schema(user_input or {}, required=True), errors=errors
+            step_id="user",
+            data_schema=self._schema(user_input or {}, required=True),
+            errors=errors,
+            description_placeholders={"example_url": self.kind.example_url},
         )
 
     async def async_step_webhook(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
-        """How the service will reach Home Assistant; services that need no choice skip this step."""
-        return self._create()
+        """How the service will reach Home Assistant; kinds that need no such step skip it."""
+        if self.kind.webhook_step is None:
+            return self._create()
+        if user_input is not None:
+            self._data.update(user_input)
+            return self._create()
+        config = ServiceConfig.from_data("", self.kind.kind, self._title, self._data)
+        url = webhook_url(self.hass, config.webhook_id)
+        schema, placeholders = await self.kind.webhook_step(self.hass, config, url)
+        return self.async_show_form(step_id="webhook", data_schema=schema, description_placeholders=placeholders)
 
     async def async_step_reconfigure(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Change the address or credentials; a blank secret keeps the stored one."""
@@ -234,12 +225,15 @@ class ServiceSubentryFlow(ConfigSubentryFlow):
                 )
         shown = {CONF_NAME: subentry.title, **{k: v for k, v in subentry.data.items() if k not in SECRET_FIELDS}}
         return self.async_show_form(
-            step_id="reconfigure", data_schema=self._schema(user_input or shown, required=False), errors=errors
+            step_id="reconfigure",
+            data_schema=self._schema(user_input or shown, required=False),
+            errors=errors,
+            description_placeholders={"example_url": self.kind.example_url},
         )
 
     def _schema(self, values: Mapping[str, Any], *, required: bool) -> vol.Schema:
         fields: dict[Any, Any] = {
-            vol.Required(CONF_NAME, default=values.get(CONF_NAME, SERVICE_NAMES[self.kind])): _TEXT,
+            vol.Required(CONF_NAME, default=values.get(CONF_NAME, self.kind.name)): _TEXT,
             vol.Required(CONF_URL, default=values.get(CONF_URL, "")): _URL,
             **_credential_fields(self.kind, values, required=required),
             vol.Required(CONF_VERIFY_SSL, default=values.get(CONF_VERIFY_SSL, True)): BooleanSelector(),
@@ -252,7 +246,7 @@ class ServiceSubentryFlow(ConfigSubentryFlow):
         except ValueError:
             return False
         return any(
-            sub.subentry_type == self.kind and sub.unique_id == wanted and sub.subentry_id != exclude
+            sub.subentry_type == self.kind.kind and sub.unique_id == wanted and sub.subentry_id != exclude
             for sub in self._get_entry().subentries.values()
         )
 
@@ -262,133 +256,26 @@ class ServiceSubentryFlow(ConfigSubentryFlow):
             title=self._title, data=self._data, unique_id=normalize_url(self._data[CONF_URL])
         )
 
-    def _webhook_url(self) -> str | None:
-        try:
-            return webhook.async_generate_url(self.hass, self._data[CONF_WEBHOOK_ID], prefer_external=False)
-        except NoURLAvailableError:
-            return None
+
+def _subentry_flow(kind: ServiceKind) -> type[ServiceSubentryFlow]:
+    """The subentry flow of a kind of service."""
+    return type(f"{kind.name}SubentryFlow", (ServiceSubentryFlow,), {"kind": kind})
 
 
-class SeerrSubentryFlow(ServiceSubentryFlow):
-    """Seerr, Jellyseerr or Overseerr."""
-
-    kind = "seerr"
-
-    async def async_step_webhook(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
-        """Seerr has one webhook agent, which the user (or Home Assistant's Seerr integration) may already use.
-
-        Taking it over is an explicit choice; without it the tracker follows Seerr by polling.
-        """
-        if user_input is not None:
-            self._data[CONF_CONFIGURE_WEBHOOK] = bool(user_input[CONF_CONFIGURE_WEBHOOK])
-            return self._create()
-        return self.async_show_form(
-            step_id="webhook",
-            data_schema=vol.Schema({vol.Required(CONF_CONFIGURE_WEBHOOK, default=False): BooleanSelector()}),
-            description_placeholders={"current": await self._current_agent()},
-        )
-
-    async def _current_agent(self) -> str:
-        config = ServiceConfig.from_data("", self.kind, self._title, self._data)
-        try:
-            settings = await seerr_client(
-                async_get_clientsession(self.hass, config.verify_ssl), config
-            ).webhook_settings()
-        except UpstreamError:
-            return "could not be read"
-        if not settings.enabled:
-            return "not in use"
-        target = settings.webhook_url or ""
-        host = target.split("/")[2] if target.count("/") >= 2 else target
-        return f"in use, sending to {host}"
+SERVICE_FLOWS: dict[str, type[ServiceSubentryFlow]] = {name: _subentry_flow(kind) for name, kind in KINDS.items()}
 
 
-class ArrSubentryFlow(ServiceSubentryFlow):
-    """Radarr or Sonarr: the tracker creates its webhook connection there itself."""
-
-    async def async_step_webhook(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
-        """Say what will be set up, and how to do it by hand should the service not reach Home Assistant."""
-        if user_input is not None:
-            return self._create()
-        return self.async_show_form(
-            step_id="webhook",
-            description_placeholders={
-                "url": self._webhook_url() or "(set your Home Assistant URL first)",
-                "username": WEBHOOK_USERNAME,
-                "password": self._data[CONF_WEBHOOK_SECRET],
-            },
-        )
-
-
-class RadarrSubentryFlow(ArrSubentryFlow):
-    """Radarr."""
-
-    kind = "radarr"
-
-
-class SonarrSubentryFlow(ArrSubentryFlow):
-    """Sonarr."""
-
-    kind = "sonarr"
-
-
-class JellyfinSubentryFlow(ServiceSubentryFlow):
-    """Jellyfin: its webhook plugin is optional, and configured by hand."""
-
-    kind = "jellyfin"
-
-    async def async_step_webhook(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
-        """Show the webhook URL and settings for the Jellyfin webhook plugin."""
-        if user_input is not None:
-            return self._create()
-        return self.async_show_form(
-            step_id="webhook", description_placeholders={"url": self._webhook_url() or "(set your Home Assistant URL)"}
-        )
-
-
-class QBittorrentSubentryFlow(ServiceSubentryFlow):
-    """qBittorrent: polled; it can also tell the tracker the moment a torrent finishes."""
-
-    kind = "qbittorrent"
-
-    async def async_step_webhook(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
-        """Show the optional "run external program on torrent finished" command."""
-        if user_input is not None:
-            return self._create()
-        url = self._webhook_url()
-        command = autorun_command(url) if url else "(set your Home Assistant URL first)"
-        return self.async_show_form(step_id="webhook", description_placeholders={"command": command})
-
-
-class ShokoSubentryFlow(ServiceSubentryFlow):
-    """Shoko Server: an API key, or a user name and password traded for one."""
-
-    kind = "shoko"
-
-
-SERVICE_FLOWS: dict[str, type[ServiceSubentryFlow]] = {
-    flow.kind: flow
-    for flow in (
-        SeerrSubentryFlow,
-        RadarrSubentryFlow,
-        SonarrSubentryFlow,
-        QBittorrentSubentryFlow,
-        JellyfinSubentryFlow,
-        ShokoSubentryFlow,
-    )
-}
-
-
-def _credential_fields(kind: str, values: Mapping[str, Any], *, required: bool) -> dict[Any, Any]:
+def _credential_fields(kind: ServiceKind, values: Mapping[str, Any], *, required: bool) -> dict[Any, Any]:
     """The credential fields of a kind of service; when not required, blank keeps what is stored."""
     marker = vol.Required if required else vol.Optional
-    if kind in API_KEY_SERVICES:
-        return {marker(CONF_API_KEY): _SECRET}
-    if kind in LOGIN_SERVICES:
-        return {
-            vol.Required(CONF_USERNAME, default=values.get(CONF_USERNAME, "")): _TEXT,
-            marker(CONF_PASSWORD): _SECRET,
-        }
+    match kind.credentials:
+        case "api_key":
+            return {marker(CONF_API_KEY): _SECRET}
+        case "login":
+            return {
+                vol.Required(CONF_USERNAME, default=values.get(CONF_USERNAME, "")): _TEXT,
+                marker(CONF_PASSWORD): _SECRET,
+            }
     return {
         vol.Optional(CONF_API_KEY): _SECRET,
         vol.Optional(CONF_USERNAME, default=values.get(CONF_USERNAME) or ""): _TEXT,
@@ -396,23 +283,23 @@ def _credential_fields(kind: str, values: Mapping[str, Any], *, required: bool) 
     }
 
 
-def _split_name(user_input: Mapping[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
+def _split_name(user_input: Mapping[str, Any], kind: ServiceKind) -> tuple[str, dict[str, Any]]:
     data = dict(user_input)
-    title = str(data.pop(CONF_NAME, "") or SERVICE_NAMES[kind]).strip()
+    title = str(data.pop(CONF_NAME, "") or kind.name).strip()
     return title, data
 
 
 async def _async_validate(
-    hass: HomeAssistant, subentry_id: str, kind: str, title: str, data: Mapping[str, Any]
+    hass: HomeAssistant, subentry_id: str, kind: ServiceKind, title: str, data: Mapping[str, Any]
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Test the service; returns what was learned, and the form errors (empty when it works)."""
     try:
         normalize_url(str(data.get(CONF_URL, "")))
     except ValueError:
         return {}, {CONF_URL: "invalid_url"}
-    config = ServiceConfig.from_data(subentry_id, kind, title, data)
+    config = ServiceConfig.from_data(subentry_id, kind.kind, title, data)
     try:
-        return await validate(async_get_clientsession(hass, config.verify_ssl), config), {}
+        return await kind.validate(async_get_clientsession(hass, config.verify_ssl), config), {}
     except CannotConnect:
         return {}, {"base": "cannot_connect"}
     except InvalidAuth:

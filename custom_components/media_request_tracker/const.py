@@ -34,9 +34,6 @@ HOUSEKEEPING_INTERVAL_SECONDS: Final = 60
 # Progress-only changes are written at most this often, so a download does not flood the recorder.
 PROGRESS_WRITE_INTERVAL_SECONDS: Final = 30
 
-# Service types a user can add, each as a config subentry.
-SERVICE_TYPES: Final = ("seerr", "radarr", "sonarr", "qbittorrent", "jellyfin", "shoko")
-
 # Keys whose values are secrets: never logged, shown as attributes, or put in diagnostics.
 SECRET_KEYS: Final = frozenset(
     {"api_key", "apikey", "password", "username", "webhook_id", "webhook_secret", "auth_header", "token"}

@@ -30,9 +30,9 @@ async def async_get_config_entry_diagnostics(
             {"type": subentry.subentry_type, "title": subentry.title, "data": redact(dict(subentry.data))}
             for subentry in entry.subentries.values()
         ],
-        "tracker": dump_tracker(entry.runtime_data.tracker),
+        "tracker": dump_tracker(entry.runtime_data.hub.tracker),
         # The recent raw events as Trace v1 lines: `scripts/replay` reproduces the report with them.
-        "trace": [async_redact_data(line, PERSONAL_KEYS) for line in entry.runtime_data.trace()],
+        "trace": [async_redact_data(line, PERSONAL_KEYS) for line in entry.runtime_data.hub.trace()],
     }
 
 

@@ -6,7 +6,7 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
 from .const import DOMAIN
-from .runtime import TrackerRuntime
+from .hub import TrackerHub
 
 
 class TrackerEntity(Entity):
@@ -15,11 +15,11 @@ class TrackerEntity(Entity):
     _attr_has_entity_name = True
     _attr_should_poll = False
 
-    def __init__(self, runtime: TrackerRuntime, unique_suffix: str) -> None:
+    def __init__(self, hub: TrackerHub, unique_id: str) -> None:
         """Attach the entity to the tracker's device."""
-        self.runtime = runtime
-        entry = runtime.entry
-        self._attr_unique_id = f"{entry.entry_id}-{unique_suffix}"
+        self.hub = hub
+        entry = hub.entry
+        self._attr_unique_id = unique_id
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, entry.entry_id)},
             name=entry.title,

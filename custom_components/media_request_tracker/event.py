@@ -10,7 +10,8 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import TrackerEntity
-from .runtime import MediaRequestTrackerConfigEntry, TrackerRuntime
+from .hub import TrackerHub
+from .runtime import MediaRequestTrackerConfigEntry
 from .tracker import Stage
 
 PARALLEL_UPDATES = 0
@@ -20,7 +21,7 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: MediaRequestTrackerConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
     """Add the stage-changed event entity."""
-    async_add_entities([StageChangedEvent(entry.runtime_data)])
+    async_add_entities([StageChangedEvent(entry.runtime_data.hub)])
 
 
 class StageChangedEvent(TrackerEntity, EventEntity):
@@ -29,15 +30,15 @@ class StageChangedEvent(TrackerEntity, EventEntity):
     _attr_translation_key = "stage_changed"
     _attr_event_types = [stage.value for stage in Stage]
 
-    def __init__(self, runtime: TrackerRuntime) -> None:
+    def __init__(self, hub: TrackerHub) -> None:
         """Create the event entity of the tracker."""
-        super().__init__(runtime, "stage_changed")
+        super().__init__(hub, f"{hub.entry.entry_id}-stage_changed")
 
     async def async_added_to_hass(self) -> None:
         """Listen for stage changes."""
         await super().async_added_to_hass()
         self.async_on_remove(
-            async_dispatcher_connect(self.hass, self.runtime.signal_stage_changed, self._handle_stage_changed)
+            async_dispatcher_connect(self.hass, self.hub.signal_stage_changed, self._handle_stage_changed)
         )
 
     @callback

@@ -1,7 +1,7 @@
 """Repair issues about a configured service.
 
 Their ids start with the service's subentry id, so removing the service removes them too
-(see TrackerRuntime.async_forget_removed_services).
+(see TrackerHub.forget_removed_services).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN
-from .upstream import ServiceConfig
+from .settings import ServiceConfig
 
 
 def service_issue_id(config: ServiceConfig, name: str) -> str:

@@ -14,10 +14,12 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_call_later
 
-from .attributes import UNRECORDED_ATTRIBUTES, VOLATILE_ATTRIBUTES, request_attributes
+from .attributes import UNRECORDED_ATTRIBUTES, VOLATILE_ATTRIBUTES, display_name, request_attributes
 from .const import PROGRESS_WRITE_INTERVAL_SECONDS
 from .entity import TrackerEntity
-from .runtime import MediaRequestTrackerConfigEntry, TrackerRuntime, display_name, request_unique_id
+from .hub import TrackerHub
+from .ids import request_key, request_unique_id
+from .runtime import MediaRequestTrackerConfigEntry
 from .tracker import FINISHED_STAGES, Change, Stage, Tracker
 
 PARALLEL_UPDATES = 0
@@ -27,25 +29,24 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: MediaRequestTrackerConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
     """Add the summary sensors and a sensor for every request, now and whenever a new one appears."""
-    runtime = entry.runtime_data
-    _remove_orphans(hass, entry, runtime)
-    async_add_entities(SummarySensor(runtime, description) for description in SUMMARIES)
-    async_add_entities(RequestSensor(runtime, key) for key in runtime.tracker.requests)
+    hub = entry.runtime_data.hub
+    _remove_orphans(hass, hub)
+    async_add_entities(SummarySensor(hub, description) for description in SUMMARIES)
+    async_add_entities(RequestSensor(hub, key) for key in hub.tracker.requests)
 
     @callback
     def add_new_request(change: Change) -> None:
-        async_add_entities([RequestSensor(runtime, change.request.key, change)])
+        async_add_entities([RequestSensor(hub, change.request.key)])
 
-    entry.async_on_unload(async_dispatcher_connect(hass, runtime.signal_new_request, add_new_request))
+    entry.async_on_unload(async_dispatcher_connect(hass, hub.signal_new_request, add_new_request))
 
 
-def _remove_orphans(hass: HomeAssistant, entry: MediaRequestTrackerConfigEntry, runtime: TrackerRuntime) -> None:
+def _remove_orphans(hass: HomeAssistant, hub: TrackerHub) -> None:
     """Remove registry entries of requests that are no longer tracked (removed while Home Assistant was off)."""
     registry = er.async_get(hass)
-    wanted = {request_unique_id(entry, key) for key in runtime.tracker.requests}
-    for registry_entry in er.async_entries_for_config_entry(registry, entry.entry_id):
-        unique_id = registry_entry.unique_id
-        if registry_entry.domain == "sensor" and "-request-" in unique_id and unique_id not in wanted:
+    for registry_entry in er.async_entries_for_config_entry(registry, hub.entry.entry_id):
+        key = request_key(registry_entry.unique_id)
+        if registry_entry.domain == "sensor" and key is not None and key not in hub.tracker.requests:
             registry.async_remove(registry_entry.entity_id)
 
 
@@ -57,16 +58,15 @@ class RequestSensor(TrackerEntity, SensorEntity):
     _attr_translation_key = "request"
     _unrecorded_attributes = UNRECORDED_ATTRIBUTES
 
-    def __init__(self, runtime: TrackerRuntime, key: str, first_change: Change | None = None) -> None:
-        """Follow one request; `first_change` is given when the request was just created (not restored)."""
-        super().__init__(runtime, f"request-{key}")
+    def __init__(self, hub: TrackerHub, key: str) -> None:
+        """Follow one request."""
+        super().__init__(hub, request_unique_id(hub.entry.entry_id, key))
         self._key = key
-        self._first_change = first_change
-        request = runtime.tracker.requests[key]
+        request = hub.tracker.requests[key]
         self._attr_name = display_name(request)
         self._written: tuple[str, dict[str, Any]] = (
             request.stage.value,
-            request_attributes(request, runtime.source_names),
+            request_attributes(request, hub.source_names),
         )
         self._written_at = 0.0
         self._cancel_delayed_write: CALLBACK_TYPE | None = None
@@ -82,29 +82,24 @@ class RequestSensor(TrackerEntity, SensorEntity):
         return self._written[1]
 
     async def async_added_to_hass(self) -> None:
-        """Listen for changes of the request; announce a new request's first stage."""
+        """Listen for changes of the request."""
         await super().async_added_to_hass()
         self.async_on_remove(
-            async_dispatcher_connect(self.hass, self.runtime.signal_request_updated(self._key), self._handle_change)
+            async_dispatcher_connect(self.hass, self.hub.signal_request_updated(self._key), self._handle_change)
         )
         self.async_on_remove(self._cancel_delayed)
         self._written_at = time.monotonic()
-        if self._first_change is not None:
-            self.runtime.announce_stage_change(self.entity_id, self._first_change)
-            self._first_change = None
 
     @callback
     def _handle_change(self, change: Change) -> None:
-        request = self.runtime.tracker.requests.get(self._key)
+        request = self.hub.tracker.requests.get(self._key)
         if request is None:
             return
         if (name := display_name(request)) != self._attr_name:
             # The first source may not have known the title; a rename is a change worth writing at once.
             self._attr_name = name
             self._written_at = 0.0
-        self._write(request.stage.value, request_attributes(request, self.runtime.source_names))
-        if change.stage_changed:
-            self.runtime.announce_stage_change(self.entity_id, change)
+        self._write(request.stage.value, request_attributes(request, self.hub.source_names))
 
     @callback
     def _write(self, state: str, attributes: dict[str, Any]) -> None:
@@ -176,20 +171,20 @@ class SummarySensor(TrackerEntity, SensorEntity):
     _attr_native_unit_of_measurement = "requests"
     entity_description: SummaryDescription
 
-    def __init__(self, runtime: TrackerRuntime, description: SummaryDescription) -> None:
+    def __init__(self, hub: TrackerHub, description: SummaryDescription) -> None:
         """Count one thing."""
-        super().__init__(runtime, f"summary-{description.key}")
+        super().__init__(hub, f"{hub.entry.entry_id}-summary-{description.key}")
         self.entity_description = description
-        self._attr_native_value = description.count_fn(runtime.tracker)
+        self._attr_native_value = description.count_fn(hub.tracker)
 
     async def async_added_to_hass(self) -> None:
         """Recount whenever the tracker changes."""
         await super().async_added_to_hass()
-        self.async_on_remove(async_dispatcher_connect(self.hass, self.runtime.signal_tracker_updated, self._recount))
+        self.async_on_remove(async_dispatcher_connect(self.hass, self.hub.signal_tracker_updated, self._recount))
 
     @callback
     def _recount(self) -> None:
-        count = self.entity_description.count_fn(self.runtime.tracker)
+        count = self.entity_description.count_fn(self.hub.tracker)
         if count != self._attr_native_value:
             self._attr_native_value = count
             self.async_write_ha_state()

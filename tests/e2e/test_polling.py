@@ -22,16 +22,13 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events, async_fire_time_changed
 
 from custom_components.media_request_tracker.const import DOMAIN, PROGRESS_WRITE_INTERVAL_SECONDS
-from custom_components.media_request_tracker.coordinator import (
-    ARR_INTERVAL,
-    HISTORY_LOOKUPS_PER_POLL,
-    JELLYFIN_INTERVAL,
-    JELLYFIN_LOOKUPS_PER_POLL,
-    QBITTORRENT_FAST,
-    QBITTORRENT_SLOW,
-    SEERR_POLLED,
-    SEERR_PUSHED,
+from custom_components.media_request_tracker.kinds.arr import HISTORY_LOOKUPS_PER_POLL, INTERVAL as ARR_INTERVAL
+from custom_components.media_request_tracker.kinds.jellyfin import (
+    INTERVAL as JELLYFIN_INTERVAL,
+    LOOKUPS_PER_POLL as JELLYFIN_LOOKUPS_PER_POLL,
 )
+from custom_components.media_request_tracker.kinds.qbittorrent import FAST as QBITTORRENT_FAST, SLOW as QBITTORRENT_SLOW
+from custom_components.media_request_tracker.kinds.seerr import POLLED as SEERR_POLLED, PUSHED as SEERR_PUSHED
 from simulator import payloads
 from simulator.arr import SimulatedArr, history_record, queue_record
 from simulator.jellyfin import SimulatedJellyfin, library_item

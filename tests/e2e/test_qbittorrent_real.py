@@ -21,7 +21,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 import pytest_socket
 
-from custom_components.media_request_tracker.coordinator import QBITTORRENT_SLOW, QBittorrentCoordinator
+from custom_components.media_request_tracker.kinds.qbittorrent import SLOW as QBITTORRENT_SLOW, QBittorrentCoordinator
 from custom_components.media_request_tracker.sources.qbittorrent.client import MaindataDelta
 from simulator import payloads
 from simulator.arr import SimulatedArr

@@ -20,9 +20,9 @@ from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.media_request_tracker import shoko as shoko_module
 from custom_components.media_request_tracker.const import DOMAIN
-from custom_components.media_request_tracker.shoko import ShokoCoordinator
+from custom_components.media_request_tracker.kinds import shoko as shoko_module
+from custom_components.media_request_tracker.kinds.shoko import ShokoCoordinator
 from custom_components.media_request_tracker.sources.shoko.events import Backoff
 from custom_components.media_request_tracker.tracker import IdKind, TrackedRequest
 from simulator import payloads
@@ -137,7 +137,7 @@ async def post(hass: HomeAssistant, ha_url: str, subentry: ConfigSubentry, body:
 def signalr_lines(hass: HomeAssistant, event: str) -> list[dict[str, Any]]:
     """The recorded invocations of one event (the trace diagnostics export)."""
     entry = hass.config_entries.async_entries(DOMAIN)[0]
-    return [line for line in entry.runtime_data.trace()[1:] if line.get("event") == f"ShokoEvent:{event}"]
+    return [line for line in entry.runtime_data.hub.trace()[1:] if line.get("event") == f"ShokoEvent:{event}"]
 
 
 def state(hass: HomeAssistant, entity_id: str) -> str | None:
@@ -151,7 +151,7 @@ def timeline(hass: HomeAssistant, entity_id: str) -> list[tuple[str, bool]]:
 
 def request(hass: HomeAssistant, title: str) -> TrackedRequest:
     entry = hass.config_entries.async_entries(DOMAIN)[0]
-    return next(r for r in entry.runtime_data.tracker.requests.values() if r.title == title)
+    return next(r for r in entry.runtime_data.hub.tracker.requests.values() if r.title == title)
 
 
 def coordinator(hass: HomeAssistant, subentry: ConfigSubentry) -> ShokoCoordinator:

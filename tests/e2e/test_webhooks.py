@@ -14,7 +14,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import get_diagnostics_for_config_entry
 
-from custom_components.media_request_tracker.links import UPSTREAM_WEBHOOK_NAME
+from custom_components.media_request_tracker.kinds.arr import UPSTREAM_WEBHOOK_NAME
 from custom_components.media_request_tracker.tracker.serialization import dump_tracker
 from simulator import payloads
 from simulator.arr import SimulatedArr
@@ -215,7 +215,7 @@ async def test_a_removed_service_no_longer_reaches_the_tracker(
     await hass.async_block_till_done(wait_background_tasks=True)
     item = payloads.jellyfin_movie_added(name="The Film", year=1999, path=FILM_PATH, provider_ids={"Tmdb": "603"})
     await post(hass, ha_url, stack["jellyfin"], item)
-    assert tracker.runtime_data.tracker.pending == []
+    assert tracker.runtime_data.hub.tracker.pending == []
 
 
 async def test_requests_without_the_secret_are_rejected(
@@ -229,7 +229,7 @@ async def test_requests_without_the_secret_are_rejected(
         "MEDIA_PENDING", request_id=1, media_type="movie", tmdb_id=603, title="The Film", year=1999
     )
     assert await post(hass, ha_url, stack["seerr"], request, headers={"Authorization": "guess"}) == 401
-    assert tracker.runtime_data.tracker.requests == {}
+    assert tracker.runtime_data.hub.tracker.requests == {}
 
 
 async def test_probes_and_test_events_change_nothing(
@@ -243,7 +243,7 @@ async def test_probes_and_test_events_change_nothing(
             async with session.head(url) as response:
                 assert response.status == 200
     assert set((await radarr.send(payloads.radarr_test())).values()) == {200}
-    assert tracker.runtime_data.tracker.requests == {}
+    assert tracker.runtime_data.hub.tracker.requests == {}
 
 
 JSON_VALUES = st.recursive(
@@ -291,7 +291,7 @@ async def test_fuzzed_bodies_never_crash_and_rejected_ones_change_nothing(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await radarr.send(payloads.radarr_grab(MOVIE, download_id=HASH, release_title="The.Film"))
-    runtime = tracker.runtime_data
+    runtime = tracker.runtime_data.hub
     assert runtime.tracker.requests, "a tracked request the fuzzing could damage"
     auth = {
         kind: {"Authorization": aiohttp.BasicAuth("media_request_tracker", stack[kind].data["webhook_secret"]).encode()}

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.media_request_tracker.config_flow import DEFAULT_OPTIONS
 from custom_components.media_request_tracker.const import DOMAIN
@@ -18,6 +20,12 @@ ENTRY_ID = "01JTRACKERENTRY0000000000"
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration under test."""
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots as Home Assistant keeps them (tests/ha/snapshots)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture
@@ -44,6 +52,6 @@ async def setup_integration(hass: HomeAssistant, entry: MockConfigEntry) -> None
 
 async def feed(hass: HomeAssistant, entry: MockConfigEntry, evidence: Iterable[Evidence]) -> list[Change]:
     """Hand evidence to the running tracker, as a source would, and let Home Assistant process it."""
-    changes = entry.runtime_data.ingest(evidence)
+    changes = entry.runtime_data.hub.ingest(evidence)
     await hass.async_block_till_done()
     return changes

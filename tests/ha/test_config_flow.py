@@ -27,7 +27,7 @@ async def test_user_flow_creates_the_tracker(hass: HomeAssistant) -> None:
 async def test_only_one_tracker(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["reason"] == "single_instance_allowed"
 
 
 async def test_options_flow_changes_retention_and_reloads(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
@@ -49,6 +49,6 @@ async def test_options_flow_changes_retention_and_reloads(hass: HomeAssistant, l
     assert loaded_entry.options[CONF_PENDING_HOURS] == 2
     assert loaded_entry.options["stall_minutes"]["importing"] == 45
     assert loaded_entry.runtime_data is not runtime_before, "the entry reloaded with the new options"
-    assert loaded_entry.runtime_data.retention_seconds == 24 * 3600
-    assert loaded_entry.runtime_data.tracker.pending_ttl == 2 * 3600
-    assert loaded_entry.runtime_data.stall_policy[Stage.IMPORTING] == 45 * 60
+    assert loaded_entry.runtime_data.hub.retention_seconds == 24 * 3600
+    assert loaded_entry.runtime_data.hub.tracker.pending_ttl == 2 * 3600
+    assert loaded_entry.runtime_data.hub.stall_policy[Stage.IMPORTING] == 45 * 60

@@ -42,7 +42,7 @@ async def test_restart_restores_every_request_and_timeline(
     lifecycle = series(per_episode=True)
     await feed(hass, loaded_entry, lifecycle.evidence[:-3])
     await feed(hass, loaded_entry, movie(anime=True).evidence[:6])
-    before = {key: dump_request(r) for key, r in loaded_entry.runtime_data.tracker.requests.items()}
+    before = {key: dump_request(r) for key, r in loaded_entry.runtime_data.hub.tracker.requests.items()}
     assert len(before) == 2
     shown_before = {s.entity_id: (s.state, s.attributes["timeline"]) for s in _request_states(hass)}
     assert await hass.config_entries.async_unload(loaded_entry.entry_id)
@@ -59,7 +59,7 @@ async def test_restart_restores_every_request_and_timeline(
             options=dict(loaded_entry.options),
         )
         await setup_integration(new_hass, entry)
-        after = {key: dump_request(r) for key, r in entry.runtime_data.tracker.requests.items()}
+        after = {key: dump_request(r) for key, r in entry.runtime_data.hub.tracker.requests.items()}
         assert after == before
         shown_after = {s.entity_id: (s.state, s.attributes["timeline"]) for s in _request_states(new_hass)}
         assert shown_after == shown_before
@@ -109,7 +109,7 @@ async def test_corrupt_store_starts_empty(
     hass_storage[f"{DOMAIN}.{ENTRY_ID}"] = {"version": 1, "minor_version": 1, "key": "x", "data": {"version": 99}}
     await setup_integration(hass, config_entry)
     assert config_entry.state is ConfigEntryState.LOADED
-    assert config_entry.runtime_data.tracker.requests == {}
+    assert config_entry.runtime_data.hub.tracker.requests == {}
 
 
 def _request_states(hass: HomeAssistant) -> list:

@@ -161,7 +161,7 @@ async def test_attributes_stay_under_16_kib_with_1000_timeline_events(
             DownloadFailed(source="radarr", at=10.5 + attempt, ids=ids, reason=reason),
         ]
     await feed(hass, loaded_entry, evidence)
-    request = next(iter(loaded_entry.runtime_data.tracker.requests.values()))
+    request = next(iter(loaded_entry.runtime_data.hub.tracker.requests.values()))
     assert len(request.timeline) + request.timeline_dropped >= 1000
     attributes = dict(hass.states.get(FILM).attributes)
     assert len(json.dumps(attributes, cls=JSONEncoder).encode()) < 16384
@@ -178,8 +178,8 @@ async def test_finished_requests_are_removed_after_the_retention_time(
     lifecycle = movie()
     evidence = [*lifecycle.evidence[:-1]]
     await feed(hass, loaded_entry, evidence)
-    key = next(iter(loaded_entry.runtime_data.tracker.requests))
-    loaded_entry.runtime_data.apply_to(key, RequestAvailable(source="user", at=now))
+    key = next(iter(loaded_entry.runtime_data.hub.tracker.requests))
+    loaded_entry.runtime_data.hub.apply_to(key, RequestAvailable(source="user", at=now))
     await hass.async_block_till_done()
     assert hass.states.get(FILM).state == "available"
     assert entity_registry.async_get(FILM) is not None
@@ -194,7 +194,7 @@ async def test_finished_requests_are_removed_after_the_retention_time(
     await hass.async_block_till_done()
     assert hass.states.get(FILM) is None
     assert entity_registry.async_get(FILM) is None, "no orphan left in the entity registry"
-    assert loaded_entry.runtime_data.tracker.requests == {}
+    assert loaded_entry.runtime_data.hub.tracker.requests == {}
 
 
 async def test_summary_sensors_count_requests(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
@@ -214,7 +214,7 @@ async def test_a_later_title_renames_the_sensor(hass: HomeAssistant, loaded_entr
     assert isinstance(grab, ReleaseGrabbed)
     anonymous = ReleaseGrabbed(source=grab.source, at=grab.at, ids=grab.ids, release=grab.release)
     await feed(hass, loaded_entry, [anonymous])
-    key = next(iter(loaded_entry.runtime_data.tracker.requests))
+    key = next(iter(loaded_entry.runtime_data.hub.tracker.requests))
     entity_id = f"sensor.media_request_tracker_request_{key}"
     assert hass.states.get(entity_id).attributes["friendly_name"] == f"Media Request Tracker Request {key}"
     await feed(hass, loaded_entry, lifecycle.evidence[:2])

@@ -33,7 +33,7 @@ async def test_remove(hass: HomeAssistant, loaded_entry: MockConfigEntry, entity
     assert hass.states.get(FILM) is None
     assert entity_registry.async_get(FILM) is None
     assert hass.states.get(SHOW) is not None
-    assert [r.title for r in loaded_entry.runtime_data.tracker.requests.values()] == ["The Show"]
+    assert [r.title for r in loaded_entry.runtime_data.hub.tracker.requests.values()] == ["The Show"]
 
 
 async def test_an_entity_that_is_not_a_request_is_refused_and_nothing_changes(

@@ -25,7 +25,7 @@ async def test_a_stalled_import_raises_and_clears_its_repair_issue(
     imported = [replace(e, at=now) for e in lifecycle.evidence[:7]]
     await feed(hass, loaded_entry, imported)
     assert hass.states.get(FILM).state == "importing"
-    key = next(iter(loaded_entry.runtime_data.tracker.requests))
+    key = next(iter(loaded_entry.runtime_data.hub.tracker.requests))
 
     freezer.tick(29 * 60)
     async_fire_time_changed(hass)
@@ -67,7 +67,7 @@ async def test_removing_a_stalled_request_removes_its_issue(
     freezer.tick(31 * 60)
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    key = next(iter(loaded_entry.runtime_data.tracker.requests))
+    key = next(iter(loaded_entry.runtime_data.hub.tracker.requests))
     assert issue_registry.async_get_issue(DOMAIN, f"stalled_{key}") is not None
     await hass.services.async_call(DOMAIN, "remove", {"entity_id": FILM}, blocking=True)
     assert issue_registry.async_get_issue(DOMAIN, f"stalled_{key}") is None

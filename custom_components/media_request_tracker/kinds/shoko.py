@@ -8,13 +8,13 @@ that Shoko may have reported while nobody listened. The connectivity sensor is o
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 import logging
 import posixpath
 from typing import Any, Final
 
-from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+import aiohttp
+from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import CALLBACK_TYPE, Event, HassJob, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later
@@ -22,19 +22,20 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.ssl import get_default_context
 from yarl import URL
 
-from .const import CONF_SHOKO_REPAIR_MINUTES, DEFAULT_SHOKO_REPAIR_MINUTES, DOMAIN
-from .coordinator import ServiceCoordinator
-from .repairs import create_service_issue, delete_service_issue
-from .runtime import TrackerRuntime
-from .sources.errors import CannotConnect, UnexpectedResponse
-from .sources.payload import PayloadError
-from .sources.shoko.client import ShokoClient
-from .sources.shoko.events import Backoff, ShokoEventStream
-from .sources.shoko.models import ShokoFile
-from .sources.shoko.parser import file_evidence, parse_event, pick_file
-from .tracker import FINISHED_STAGES, Evidence
-from .tracker.model import FileFacts
-from .upstream import ServiceConfig, shoko_client
+from ..const import CONF_SHOKO_REPAIR_MINUTES, DEFAULT_SHOKO_REPAIR_MINUTES
+from ..coordinator import ServiceCoordinator
+from ..kind import ServiceKind, option
+from ..port import ServicePort
+from ..settings import ServiceConfig
+from ..sources.errors import CannotConnect, InvalidAuth, UnexpectedResponse, UpstreamError
+from ..sources.payload import PayloadError
+from ..sources.shoko.client import ShokoClient
+from ..sources.shoko.events import Backoff, ShokoEventStream
+from ..sources.shoko.models import ShokoFile
+from ..sources.shoko.parser import file_evidence, parse_event, pick_file
+from ..tracker import Evidence
+from ..tracker.model import FileFacts
+from ..tracker.queries import files_for_shoko
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ RECONNECT_INITIAL_SECONDS = 1.0
 RECONNECT_MAX_SECONDS = 300.0
 HUB_CONNECT_WAIT = 30.0
 """Seconds a catch-up waits for the hub before it reports the service as not connected."""
+CATCH_UP_RETRY_INITIAL_SECONDS: Final = 5.0
+"""Ceiling of the first delay before a failed catch-up is tried again; it doubles up to the maximum."""
+CATCH_UP_RETRY_MAX_SECONDS: Final = 300.0
 CATCH_UP_FILES_PER_RUN: Final = 50
 """Files looked up per catch-up, so a long outage with many waiting requests does not flood Shoko."""
 PATH_CANDIDATES: Final = 10
@@ -54,14 +58,14 @@ ISSUE_UNSUPPORTED: Final = "shoko_unsupported"
 class ShokoCoordinator(ServiceCoordinator):
     """Follows one Shoko Server: its SignalR events as they happen, its REST API for what happened while away."""
 
-    def __init__(self, runtime: TrackerRuntime, config: ServiceConfig, options: Mapping[str, Any]) -> None:
+    def __init__(self, port: ServicePort) -> None:
         """Prepare the REST client and the event stream; both start with the first refresh."""
-        super().__init__(runtime, config, timedelta(0))
-        # The base class takes an interval; Shoko pushes, so refreshes run only when the hub (re)connects.
-        self.update_interval = None
-        self.client: ShokoClient = shoko_client(self.session, config)
+        # Shoko pushes, so refreshes run only when the hub (re)connects: no interval.
+        super().__init__(port, None)
+        config = port.config
+        self.client: ShokoClient = client(self.session, config)
         self._repair_after = timedelta(
-            minutes=float(options.get(CONF_SHOKO_REPAIR_MINUTES, DEFAULT_SHOKO_REPAIR_MINUTES))
+            minutes=option(port.options, CONF_SHOKO_REPAIR_MINUTES, DEFAULT_SHOKO_REPAIR_MINUTES)
         )
         self._stream = ShokoEventStream(
             config.url,
@@ -81,7 +85,10 @@ class ShokoCoordinator(ServiceCoordinator):
         self._unsupported = False
         self._closed = False
         self._repair_timer: CALLBACK_TYPE | None = None
-        self._unsub_stop: CALLBACK_TYPE | None = runtime.hass.bus.async_listen_once(
+        self._catch_up_backoff = Backoff(initial=CATCH_UP_RETRY_INITIAL_SECONDS, maximum=CATCH_UP_RETRY_MAX_SECONDS)
+        self._catch_up_retry: CALLBACK_TYPE | None = None
+        self._catch_up_failing = False
+        self._unsub_stop: CALLBACK_TYPE | None = port.hass.bus.async_listen_once(
             EVENT_HOMEASSISTANT_STOP, self._async_on_stop
         )
 
@@ -93,13 +100,62 @@ class ShokoCoordinator(ServiceCoordinator):
     # --- the catch-up ---------------------------------------------------------------------------------------
 
     async def async_poll(self) -> list[Evidence]:
-        """Check the server, wait for the hub, then ask the REST API about files the events may have missed."""
-        await self._check_version()
+        """Check the server, wait for the hub, then ask the REST API about files the events may have missed.
+
+        The poll fails (the connectivity sensor goes off) only when events cannot arrive. A catch-up that fails
+        while the hub is connected is retried with backoff until it succeeds, logged once per outage.
+        """
+        try:
+            await self._check_version()
+        except UpstreamError as err:
+            if self._unsupported or not self._hub_up.is_set():
+                raise
+            return self._catch_up_failed(err)
         self._start_stream()
         await self._wait_for_hub()
-        # Refreshed on every connection: a folder added in Shoko meanwhile changes the paths events give.
-        self._import_folders = {folder.id: folder.path for folder in await self.client.import_folders()}
-        return await self._catch_up()
+        try:
+            # Refreshed on every connection: a folder added in Shoko meanwhile changes the paths events give.
+            self._import_folders = {folder.id: folder.path for folder in await self.client.import_folders()}
+            evidence = await self._catch_up()
+        except UpstreamError as err:
+            return self._catch_up_failed(err)
+        self._catch_up_succeeded()
+        return evidence
+
+    def _catch_up_failed(self, err: UpstreamError) -> list[Evidence]:
+        """Retry the catch-up later; say so once, not on every attempt."""
+        if isinstance(err, InvalidAuth):
+            self.port.start_reauth()
+        delay = self._catch_up_backoff.next_delay()
+        if not self._catch_up_failing:
+            self._catch_up_failing = True
+            _LOGGER.warning(
+                "Could not catch up with what %s matched while nobody listened (%s); retrying until it works",
+                self.config.title,
+                err,
+            )
+        self._cancel_catch_up_retry()
+        job = HassJob(self._retry_catch_up, "Shoko catch-up retry", cancel_on_shutdown=True)
+        self._catch_up_retry = async_call_later(self.hass, delay, job)
+        return []
+
+    def _catch_up_succeeded(self) -> None:
+        self._catch_up_backoff.reset()
+        self._cancel_catch_up_retry()
+        if self._catch_up_failing:
+            self._catch_up_failing = False
+            _LOGGER.info("Caught up with %s again", self.config.title)
+
+    @callback
+    def _retry_catch_up(self, _now: datetime) -> None:
+        self._catch_up_retry = None
+        if not self._closed:
+            self.port.background(self.async_request_refresh(), "retry the catch-up with")
+
+    def _cancel_catch_up_retry(self) -> None:
+        if self._catch_up_retry is not None:
+            self._catch_up_retry()
+            self._catch_up_retry = None
 
     async def _check_version(self) -> None:
         """Go on with a v5 server; stop for good, with a repair issue, on any other."""
@@ -110,14 +166,12 @@ class ShokoCoordinator(ServiceCoordinator):
             self._start_stream()
             raise
         if version.is_supported:
-            delete_service_issue(self.hass, self.config, ISSUE_UNSUPPORTED)
+            self.port.clear_issue(ISSUE_UNSUPPORTED)
             return
         self._unsupported = True
         await self._stream.stop()
         self._stop_disconnected_clock()
-        create_service_issue(
-            self.hass, self.config, ISSUE_UNSUPPORTED, {"version": version.version}, severity=ir.IssueSeverity.ERROR
-        )
+        self.port.raise_issue(ISSUE_UNSUPPORTED, {"version": version.version}, severity=ir.IssueSeverity.ERROR)
         raise UnexpectedResponse(f"Shoko Server {version.version} is not supported (the tracker speaks Shoko 5)")
 
     async def _wait_for_hub(self) -> None:
@@ -138,24 +192,12 @@ class ShokoCoordinator(ServiceCoordinator):
         """Evidence for the unmatched files of anime requests, from what the REST API says of each."""
         now = dt_util.utcnow().timestamp()
         evidence: list[Evidence] = []
-        for file in self._files_to_check()[:CATCH_UP_FILES_PER_RUN]:
+        for file in files_for_shoko(self.port.tracker.requests)[:CATCH_UP_FILES_PER_RUN]:
             if (found := await self._look_up(file)) is not None:
                 evidence += file_evidence(
                     found, source=self.config.subentry_id, at=now, import_folders=self._import_folders
                 )
         return evidence
-
-    def _files_to_check(self) -> list[FileFacts]:
-        """Files not matched yet of anime requests still on their way, the longest-waiting request first.
-
-        Any unfinished request counts, not only those in importing/anime_matching/match_failed: a series can be
-        downloading some episodes while others already wait for Shoko.
-        """
-        waiting = sorted(
-            (r for r in self.runtime.tracker.requests.values() if r.anime and r.stage not in FINISHED_STAGES),
-            key=lambda request: request.stage_since,
-        )
-        return [file for request in waiting for file in request.files.values() if not file.matched]
 
     async def _look_up(self, file: FileFacts) -> ShokoFile | None:
         """The Shoko file for a tracked file: by Shoko's id when an event gave it, else by its name and path."""
@@ -187,7 +229,7 @@ class ShokoCoordinator(ServiceCoordinator):
     @callback
     def _on_event(self, name: str, payload: dict[str, Any]) -> None:
         """One `ShokoEvent:*` invocation: record it for traces and hand its evidence to the tracker."""
-        self.runtime.recorder.signalr(self.config.subentry_id, name, [payload])
+        self.port.recorder.signalr(self.config.subentry_id, name, [payload])
         try:
             evidence = parse_event(
                 name,
@@ -199,7 +241,7 @@ class ShokoCoordinator(ServiceCoordinator):
         except PayloadError as err:
             _LOGGER.info("Ignored a Shoko event from %s: %s", self.config.title, err)
             return
-        self.runtime.ingest(evidence)
+        self.port.ingest(evidence)
 
     @callback
     def _on_connected(self) -> None:
@@ -208,9 +250,7 @@ class ShokoCoordinator(ServiceCoordinator):
         self._stop_disconnected_clock()
         if not self._waiting_for_hub:
             # A catch-up waiting for this connection goes on by itself; otherwise start one.
-            self.runtime.entry.async_create_background_task(
-                self.hass, self.async_request_refresh(), f"{DOMAIN} catch up {self.config.title}"
-            )
+            self.port.background(self.async_request_refresh(), "catch up")
 
     @callback
     def _on_disconnected(self, reason: str) -> None:
@@ -233,7 +273,7 @@ class ShokoCoordinator(ServiceCoordinator):
     def _stop_disconnected_clock(self) -> None:
         """The hub is back (or will not be followed): no alarm, and none raised."""
         self._cancel_repair_timer()
-        delete_service_issue(self.hass, self.config, ISSUE_DISCONNECTED)
+        self.port.clear_issue(ISSUE_DISCONNECTED)
 
     def _cancel_repair_timer(self) -> None:
         if self._repair_timer is not None:
@@ -244,7 +284,7 @@ class ShokoCoordinator(ServiceCoordinator):
     def _raise_disconnected_issue(self, _now: datetime) -> None:
         self._repair_timer = None
         minutes = self._repair_after.total_seconds() / 60
-        create_service_issue(self.hass, self.config, ISSUE_DISCONNECTED, {"minutes": f"{minutes:g}"})
+        self.port.raise_issue(ISSUE_DISCONNECTED, {"minutes": f"{minutes:g}"})
 
     # --- shutdown -------------------------------------------------------------------------------------------
 
@@ -253,6 +293,7 @@ class ShokoCoordinator(ServiceCoordinator):
         self._closed = True
         await super().async_shutdown()
         self._cancel_repair_timer()
+        self._cancel_catch_up_retry()
         if self._unsub_stop is not None:
             self._unsub_stop()
             self._unsub_stop = None
@@ -262,3 +303,36 @@ class ShokoCoordinator(ServiceCoordinator):
         """Home Assistant stops without unloading entries: stop the stream cleanly all the same."""
         self._unsub_stop = None  # a once-listener is gone once it ran
         await self.async_shutdown()
+
+
+SHOKO_DEVICE_NAME: Final = "home-assistant-media-request-tracker"
+"""The device name Shoko lists the API key under, when the tracker traded a login for one."""
+
+
+def client(session: aiohttp.ClientSession, config: ServiceConfig) -> ShokoClient:
+    """A Shoko client (with the stored API key)."""
+    return ShokoClient(session, config.url, api_key=config.api_key, verify_ssl=config.verify_ssl)
+
+
+async def validate(session: aiohttp.ClientSession, config: ServiceConfig) -> dict[str, Any]:
+    """A Shoko 5 server that takes the API key, or the user name and password, traded for an API key then."""
+    shoko = client(session, config)
+    await shoko.version()
+    learned: dict[str, Any] = {}
+    if config.username and config.password is not None:
+        learned[CONF_API_KEY] = await shoko.login(config.username, config.password, SHOKO_DEVICE_NAME)
+        learned[CONF_PASSWORD] = None
+    elif not config.api_key:
+        raise InvalidAuth("Shoko needs an API key, or a user name and password")
+    await shoko.import_folders()
+    return learned
+
+
+KIND = ServiceKind(
+    kind="shoko",
+    name="Shoko",
+    example_url="http://192.168.1.10:8111",
+    credentials="api_key_or_login",
+    validate=validate,
+    coordinator=ShokoCoordinator,
+)
