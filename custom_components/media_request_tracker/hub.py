@@ -148,7 +148,7 @@ class TrackerHub:
         async_dispatcher_send(self.hass, self.signal_tracker_updated)
         for listener in list(self._listeners):
             listener(changes)
-        self.store.schedule_save()
+        self.store.schedule_save(change.request.key for change in changes)
 
     @callback
     def listen(self, listener: ChangeListener) -> CALLBACK_TYPE:
@@ -179,7 +179,7 @@ class TrackerHub:
         if entity_id := registry.async_get_entity_id("sensor", DOMAIN, request_unique_id(self.entry.entry_id, key)):
             registry.async_remove(entity_id)
         async_dispatcher_send(self.hass, self.signal_tracker_updated)
-        self.store.schedule_save()
+        self.store.schedule_save([key])
         return True
 
     @callback
@@ -189,7 +189,7 @@ class TrackerHub:
             _LOGGER.debug("Removing request %s: finished longer than the retention time ago", key)
             self.remove_request(key)
         if self.tracker.expire_pending(timestamp):
-            self.store.schedule_save()
+            self.store.schedule_save(())  # only the unmatched evidence changed
         self.publish(self.tracker.check_stalls(timestamp, self.stall_policy))
 
     @property

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from typing import Any, Final
 
@@ -17,6 +16,7 @@ from .const import DOMAIN
 from .coordinator import ServiceCoordinator
 from .port import ServicePort
 from .sources.payload import PayloadError
+from .sources.webhook_body import WebhookBodyError, read_json_object
 from .tracker import Evidence
 
 _LOGGER = logging.getLogger(__name__)
@@ -100,18 +100,11 @@ class WebhookLink(ServiceLink):
         if not self.authorized(request):
             self._ignore("it did not carry the secret the service was given", level=logging.WARNING)
             return web.Response(status=401)
-        body = await request.content.read(MAX_BODY_BYTES + 1)
-        if len(body) > MAX_BODY_BYTES:
-            self._ignore(f"its body is larger than {MAX_BODY_BYTES} bytes")
-            return web.Response(status=413)
         try:
-            payload = json.loads(body)
-        except ValueError:
-            self._ignore("its body is not JSON")
-            return web.Response(status=400)
-        if not isinstance(payload, dict):
-            self._ignore(f"its body is a JSON {type(payload).__name__}, not an object")
-            return web.Response(status=400)
+            payload = await read_json_object(request, limit=MAX_BODY_BYTES)
+        except WebhookBodyError as err:
+            self._ignore(str(err))
+            return web.Response(status=err.status)
         self.port.recorder.webhook(self.config.subentry_id, payload)
         return self._ingest(payload)
 
