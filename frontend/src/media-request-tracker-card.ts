@@ -80,6 +80,7 @@ export class MediaRequestTrackerCard extends LitElement {
   private _outcome: { entityId: string; text: string; error: boolean } | null = null;
   private _confirmRemove: string | null = null;
   private _rendered = false;
+  private _brokenPosters = new Set<string>();
 
   static getConfigElement(): HTMLElement {
     return document.createElement(`${CARD_TYPE}-editor`);
@@ -216,15 +217,21 @@ export class MediaRequestTrackerCard extends LitElement {
 
   private _renderPoster(request: MediaRequest): TemplateResult {
     const icon = request.mediaType === "tv" ? "mdi:television-classic" : "mdi:movie-open";
-    const fallback = html`<div class="poster"><ha-icon .icon=${icon}></ha-icon></div>`;
-    if (!request.poster) return fallback;
+    const poster = request.poster;
+    if (!poster || this._brokenPosters.has(poster)) {
+      return html`<div class="poster"><ha-icon .icon=${icon}></ha-icon></div>`;
+    }
     return html`<img
       class="poster"
-      src=${request.poster}
+      src=${poster}
       alt=""
       loading="lazy"
       referrerpolicy="no-referrer"
-      @error=${(event: Event) => ((event.target as HTMLImageElement).style.visibility = "hidden")}
+      @error=${() => {
+        // Unreachable image host (offline, blocked): the media type's icon instead of an empty frame.
+        this._brokenPosters.add(poster);
+        this.requestUpdate();
+      }}
     />`;
   }
 

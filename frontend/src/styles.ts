@@ -56,6 +56,7 @@ export const cardStyles = css`
     justify-content: center;
     color: var(--secondary-text-color);
     overflow: hidden;
+    --mdc-icon-size: 28px;
   }
   .body {
     flex: 1 1 auto;
