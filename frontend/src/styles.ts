@@ -67,10 +67,13 @@ export const cardStyles = css`
   }
   .headline {
     display: flex;
+    flex-wrap: wrap;
     align-items: baseline;
-    gap: 8px;
+    gap: 4px 8px;
   }
   .title {
+    flex: 0 1 auto;
+    min-width: 6em;
     font-weight: 500;
     color: var(--primary-text-color);
     overflow: hidden;
