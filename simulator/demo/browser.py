@@ -35,6 +35,8 @@ FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--disable-quic",
+    # Only loopback: a name (a poster's image host, say) resolves to nothing, so no request leaves the machine.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     "--remote-debugging-port=0",
 )
 START_SECONDS = 30.0

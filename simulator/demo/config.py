@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 import shutil
 
+from .dashboard import write_dashboard
 from .errors import DemoError
 
 MARKER = ".media-request-tracker-demo"
@@ -71,6 +72,7 @@ def prepare_config_dir(config_dir: Path, *, port: int, integration_dir: Path) ->
         "data": {"done": list(ONBOARDING_DONE_BEFORE_START)},
     }
     (storage / "onboarding").write_text(json.dumps(onboarding, indent=2))
+    write_dashboard(storage)
     # A link, not a copy: Home Assistant runs the working tree's code, so an edit shows after a restart.
     custom_components = config_dir / "custom_components"
     custom_components.mkdir()
