@@ -7,6 +7,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
+from .card import async_setup_card
 from .const import DOMAIN
 from .hub import TrackerHub
 from .kinds import KINDS
@@ -20,8 +21,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the integration's actions (once, whatever the entries)."""
+    """Register the integration's actions and its dashboard card (once, whatever the entries)."""
     async_setup_services(hass)
+    await async_setup_card(hass)
     return True
 
 

@@ -1,8 +1,8 @@
 """The committed card is what its source builds to: HACS installs the committed file, people read the source.
 
 The source (`frontend/`, without its `node_modules`) is copied to a temporary directory, its pinned packages are
-installed with `npm ci` (from npm's cache when it holds them, else from the npm registry) and built there; the
-bundle must equal the committed file byte for byte. Skipped, saying why, only when node or npm is missing.
+installed with `npm ci --offline` from npm's cache (scripts/setup fills it; tests reach no registry) and built
+there; the bundle must equal the committed file byte for byte. Skipped, saying why, only when node or npm is missing.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def test_the_committed_card_is_what_the_source_builds_to(tmp_path: Path) -> None
     work = tmp_path / "frontend"
     shutil.copytree(SOURCE, work, ignore=shutil.ignore_patterns("node_modules"))
 
-    installed = _npm(["ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], work)
+    installed = _npm(["ci", "--offline", "--no-audit", "--no-fund", "--loglevel=error"], work)
     assert installed.returncode == 0, f"npm ci failed:\n{installed.stdout}\n{installed.stderr}"
     checked = _npm(["run", "--silent", "check"], work)
     assert checked.returncode == 0, f"the card's TypeScript does not type-check:\n{checked.stdout}\n{checked.stderr}"

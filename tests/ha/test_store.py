@@ -76,7 +76,7 @@ async def test_changes_during_a_write_are_all_stored(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict
 ) -> None:
     """While the executor encodes, the event loop goes on changing the tracker: nothing is lost."""
-    runtime = loaded_entry.runtime_data
+    runtime = loaded_entry.runtime_data.hub
     first, *others = _requests_evidence(3)
     await feed(hass, loaded_entry, first[:4])
     encoding, release = threading.Event(), threading.Event()
@@ -106,7 +106,7 @@ async def test_changes_during_a_write_are_all_stored(
 async def test_an_hour_of_progress_every_five_seconds_writes_at_least_every_thirty_seconds(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict, freezer: FrozenDateTimeFactory
 ) -> None:
-    runtime = loaded_entry.runtime_data
+    runtime = loaded_entry.runtime_data.hub
     await feed(hass, loaded_entry, movie(metadata_first=False).evidence[:3])
     (request,) = runtime.tracker.requests.values()
     segment_key = f"{MAIN_KEY}.{segment_of(request.key):02d}"
@@ -140,7 +140,7 @@ async def test_a_failed_write_is_retried_and_logged_once(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    runtime = loaded_entry.runtime_data
+    runtime = loaded_entry.runtime_data.hub
     caplog.set_level(logging.INFO, logger=_STORE_LOGGER)
     with patch.object(storage.Store, "_async_write_data", side_effect=WriteError("disk full")) as failing:
         await feed(hass, loaded_entry, movie().evidence[:2])
@@ -177,7 +177,7 @@ async def test_version_1_data_migrates_to_the_same_requests(
 
     await setup_integration(hass, config_entry)
 
-    after = config_entry.runtime_data.tracker
+    after = config_entry.runtime_data.hub.tracker
     assert _dumped(after) == _dumped(before)
     assert after.pending == before.pending
     assert ir.async_get(hass).async_get_issue(DOMAIN, ISSUE_ID) is None
@@ -243,7 +243,7 @@ async def test_unreadable_store_is_kept_aside_and_set_up_starts_empty(
     await setup_integration(hass, config_entry)
 
     assert config_entry.state is ConfigEntryState.LOADED
-    assert config_entry.runtime_data.tracker.requests == {}
+    assert config_entry.runtime_data.hub.tracker.requests == {}
     (kept,) = _kept(disk_storage)
     assert kept.read_text() == content
     assert str(kept) in _issue_placeholders(hass)["kept"]
@@ -272,7 +272,7 @@ async def test_store_from_a_newer_version_is_moved_aside_untouched(
     await setup_integration(hass, config_entry)
 
     assert config_entry.state is ConfigEntryState.LOADED
-    assert config_entry.runtime_data.tracker.requests == {}
+    assert config_entry.runtime_data.hub.tracker.requests == {}
     assert "storage version 3" in _issue_placeholders(hass)["problem"]
     kept = _kept(disk_storage)
     assert sorted(path.name.split(".newer-")[0] for path in kept) == sorted(files)
@@ -305,7 +305,7 @@ async def test_one_unreadable_request_is_kept_aside_and_the_others_load(
     await setup_integration(hass, config_entry)
 
     assert config_entry.state is ConfigEntryState.LOADED
-    assert _dumped(config_entry.runtime_data.tracker) == _dumped(good)
+    assert _dumped(config_entry.runtime_data.hub.tracker) == _dumped(good)
     (kept,) = _kept(disk_storage)
     assert kept.read_text() == original
     placeholders = _issue_placeholders(hass)
