@@ -40,6 +40,8 @@ class Lifecycle:
     evidence: list[Evidence]
     final_stage: Stage = Stage.AVAILABLE
     failed_downloads: frozenset[str] = field(default_factory=frozenset)
+    requests: int = 1
+    """How many requests the evidence is about (one title asked for in HD and in 4K is two)."""
 
 
 def _movie_ids(**extra: object) -> frozenset[tuple]:
@@ -178,6 +180,68 @@ def _series_download(
     return evidence
 
 
+UHD_HASH = "5D41402ABC4B2A76B9719D911017C592AE1B4D2C"
+
+
+def two_copies(media_type: MediaType) -> Lifecycle:
+    """One title requested twice, in HD and in 4K: two Radarr (or Sonarr) instances, one download client, one
+    Jellyfin with a library for each copy. Both copies share every id of the media."""
+    is_movie = media_type is MediaType.MOVIE
+    arr, arr4k = ("radarr", "radarr4k") if is_movie else ("sonarr", "sonarr4k")
+    media = MediaInfo(
+        title="The Film" if is_movie else "The Show",
+        year=1999,
+        media_type=media_type,
+        requested_by="ana",
+        seasons=frozenset() if is_movie else frozenset({1}),
+    )
+    title_ids = make_ids(tmdb=603, media_type=media_type.value, tvdb=None if is_movie else 414)
+    episodes = frozenset() if is_movie else frozenset({(1, 1)})
+    evidence: list[Evidence] = []
+    for copy, number, instance, download, root, library in (
+        ("standard", 7, arr, MOVIE_HASH, "/data/movies", "/media/movies"),
+        ("4k", 8, arr4k, UHD_HASH, "/data/movies4k", "/media/movies4k"),
+    ):
+        seerr = title_ids | make_ids(seerr_request=number, seerr_instance="seerr", copy=copy)
+        arr_ids = title_ids | make_ids(arr_item=number * 3, arr_instance=instance, copy=copy)
+        quality = "2160p" if copy == "4k" else "1080p"
+        name = f"The.Film.1999.{quality}.mkv" if is_movie else f"The.Show.S01E01.{quality}.mkv"
+        path = f"{root}/The Film (1999)/{name}"
+        qbit = make_ids(download_ids=(download.lower(),))
+        size = 40_000 if copy == "4k" else 4_000
+        evidence += [
+            RequestApproved(source="seerr", at=1 + number, ids=seerr, media=media),
+            ReleaseGrabbed(
+                source=instance,
+                at=10 + number,
+                ids=arr_ids | make_ids(download_ids=(download,)),
+                media=media,
+                episodes=episodes,
+                release=name,
+                size=size,
+            ),
+            DownloadProgress(source="qbit", at=20 + number, ids=qbit, progress=0.4, size=size, eta=60 * number),
+            DownloadCompleted(source="qbit", at=30 + number, ids=qbit, size=size),
+            FilesImported(
+                source=instance,
+                at=40 + number,
+                ids=arr_ids | make_ids(download_ids=(download,), files=(path,)),
+                media=media,
+                episodes=episodes,
+                files=(ImportedFile(path=path, size=size, episodes=episodes),),
+            ),
+            # Jellyfin lists each copy as its own item, with the same provider ids and the file it plays.
+            LibraryItemFound(
+                source="jellyfin",
+                at=50 + number,
+                ids=title_ids | make_ids(jellyfin_item=f"j{copy}", files=(f"{library}/x/{name}",), copy=copy),
+                episodes=episodes,
+                item_type="Movie" if is_movie else "Episode",
+            ),
+        ]
+    return Lifecycle(f"HD and 4K {'movie' if is_movie else 'series'}", evidence, requests=2)
+
+
 LIFECYCLES = {
     lifecycle.name: lifecycle
     for lifecycle in (
@@ -189,5 +253,7 @@ LIFECYCLES = {
         series(per_episode=True),
         series(anime=True),
         series(anime=True, per_episode=True),
+        two_copies(MediaType.MOVIE),
+        two_copies(MediaType.TV),
     )
 }
