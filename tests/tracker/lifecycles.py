@@ -5,7 +5,7 @@ Each builder returns the evidence in the order it happens; tests deliver it in o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from custom_components.media_request_tracker.tracker import (
     AnimeFileMatched,
@@ -42,6 +42,8 @@ class Lifecycle:
     failed_downloads: frozenset[str] = field(default_factory=frozenset)
     requests: int = 1
     """How many requests the evidence is about (one title asked for in HD and in 4K is two)."""
+    library_item: str | None = None
+    """The Jellyfin item the request must end with, when the lifecycle is about which one it is."""
 
 
 def _movie_ids(**extra: object) -> frozenset[tuple]:
@@ -181,6 +183,40 @@ def _series_download(
 
 
 UHD_HASH = "5D41402ABC4B2A76B9719D911017C592AE1B4D2C"
+UPGRADE_HASH = "AAF4C61DDCC5E8A2DABEDE0F3B482CD9AEA9434D"
+
+
+def upgraded_movie() -> Lifecycle:
+    """A movie in the library whose file Radarr replaces with a better release, and Jellyfin's new item for it."""
+    lifecycle = movie(metadata_first=False)
+    media = MediaInfo(title="The Film", year=1999, media_type=MediaType.MOVIE, requested_by="ana")
+    old_path = "/data/movies/The Film (1999)/The.Film.1999.mkv"
+    new_path = "/data/movies/The Film (1999)/The.Film.1999.2160p.Remux.mkv"
+    radarr_ids = _movie_ids(arr_item=11, arr_instance="radarr", download_ids=(UPGRADE_HASH,))
+    qbit_ids = make_ids(download_ids=(UPGRADE_HASH.lower(),))
+    evidence = [
+        # The first item lists the first file.
+        *(
+            replace(item, ids=item.ids | make_ids(files=(old_path,))) if isinstance(item, LibraryItemFound) else item
+            for item in lifecycle.evidence
+        ),
+        ReleaseGrabbed(source="radarr", at=20, ids=radarr_ids, media=media, release="The.Film.1999.2160p.Remux"),
+        DownloadProgress(source="qbit", at=21, ids=qbit_ids, progress=0.5, size=8_000, eta=30),
+        DownloadCompleted(source="qbit", at=22, ids=qbit_ids, size=8_000),
+        FilesImported(
+            source="radarr",
+            at=23,
+            ids=radarr_ids | make_ids(files=(new_path,)),
+            media=media,
+            files=(ImportedFile(path=new_path, size=8_000),),
+            upgrade=True,
+            replaced=(old_path,),
+        ),
+        LibraryItemFound(
+            source="jellyfin", at=30, ids=_movie_ids(jellyfin_item="j2", files=(new_path,)), item_type="Movie"
+        ),
+    ]
+    return Lifecycle("upgraded movie", evidence, library_item="j2")
 
 
 def two_copies(media_type: MediaType) -> Lifecycle:
@@ -255,5 +291,6 @@ LIFECYCLES = {
         series(anime=True, per_episode=True),
         two_copies(MediaType.MOVIE),
         two_copies(MediaType.TV),
+        upgraded_movie(),
     )
 }

@@ -209,6 +209,12 @@ def _on_download(payload: JsonObject, context: _Context) -> list[Evidence]:
         **_base(context, subject, ids, episodes),
         files=files,
         upgrade=opt_bool(payload, "isUpgrade", context.what) or False,
+        # An upgrade lists the files it replaced; they leave the library with their items.
+        replaced=tuple(
+            path
+            for entry in objects(payload, "deletedFiles", context.what)
+            if (path := opt_str(entry, "path", f"{context.what} deletedFiles[]"))
+        ),
     )
     return [imported]
 
