@@ -85,6 +85,8 @@ class SimulatedJellyfin(SimulatedService):
         self.server_name = server_name
         self.version = VERSIONS[version]
         self.items: dict[str, dict[str, Any]] = {}
+        self.item_queries: list[dict[str, str]] = []
+        """The query of every `/Items` call, names lower-cased, so tests can tell how much a look-up asked."""
         super().__init__()
         self.app.middlewares.append(self._check_key)
 
@@ -133,6 +135,7 @@ class SimulatedJellyfin(SimulatedService):
 
     async def _items(self, request: web.Request) -> web.Response:
         query = {key.lower(): value for key, value in request.query.items()}
+        self.item_queries.append(query)
         matches = [item for item in self.items.values() if self._matches(item, query)]
         start = int(query.get("startindex", 0))
         limit = int(query["limit"]) if "limit" in query else len(matches)

@@ -2,7 +2,8 @@
 
 An expectation names only what the scenario is about, so attributes it does not mention may change freely:
 
-- `requests`: one entry per request, found by its `title` attribute, with any of
+- `requests`: one entry per request, found by its `title` attribute (and its `seerr_request_id`, when given: one
+  title requested in HD and in 4K is two requests), with any of
   `state`; `attributes` (each value equal); `attributes_contain` (each value contains the text, any case);
   `timeline_includes` (these timeline entries in this order, others may come between: a stage name, or an
   object whose keys must all be equal); `timeline_details_exclude` (texts no timeline detail contains, any case).
@@ -21,7 +22,15 @@ from typing import Any
 
 KNOWN_KEYS = frozenset({"about", "requests", "only_these_requests", "events", "event_count", "repairs"})
 REQUEST_KEYS = frozenset(
-    {"title", "state", "attributes", "attributes_contain", "timeline_includes", "timeline_details_exclude"}
+    {
+        "title",
+        "seerr_request_id",
+        "state",
+        "attributes",
+        "attributes_contain",
+        "timeline_includes",
+        "timeline_details_exclude",
+    }
 )
 
 
@@ -45,6 +54,9 @@ def problems(expected: Mapping[str, Any], result: Mapping[str, Any]) -> list[str
 def _request_problems(request: Mapping[str, Any], sensors: Sequence[Mapping[str, Any]]) -> list[str]:
     title = request["title"]
     matching = [sensor for sensor in sensors if sensor["attributes"].get("title") == title]
+    if "seerr_request_id" in request:
+        matching = [s for s in matching if s["attributes"].get("seerr_request_id") == request["seerr_request_id"]]
+        title = f"{title} (Seerr request {request['seerr_request_id']})"
     if len(matching) != 1:
         return [f"{title!r}: expected one request sensor, found {len(matching)}"]
     sensor = matching[0]

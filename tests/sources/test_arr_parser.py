@@ -36,6 +36,8 @@ from .parser_support import JSON_VALUES, assert_evidence_or_payload_error, fixtu
 AT = 2000.0
 ORCHARD_HASH = "9a0b1c2d3e4f5061728394a5b6c7d8e9f0a1b2c3"
 STARFALL_HASH = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"
+STANDARD = (IdKind.COPY, "standard")
+"""Which copy a payload of an instance with no 4K mark serves."""
 ORCHARD_IDS = frozenset({(IdKind.ARR_ITEM, "radarr:7"), (IdKind.TMDB_MOVIE, "401122"), (IdKind.IMDB, "tt7012345")})
 ORCHARD = MediaInfo(
     title="The Quiet Orchard",
@@ -88,7 +90,7 @@ def test_radarr_grab() -> None:
     assert grab.source == "radarr"
     assert grab.at == AT
     # The hash arrives in upper case and becomes qBittorrent's lower case.
-    assert grab.ids == ORCHARD_IDS | {download(ORCHARD_HASH)}
+    assert grab.ids == ORCHARD_IDS | {STANDARD, download(ORCHARD_HASH)}
     assert grab.media == ORCHARD
     assert grab.release == "The.Quiet.Orchard.2018.1080p.WEB-DL.DDP5.1.H.264-GRPX"
     assert grab.size == 5368709120
@@ -103,6 +105,7 @@ def test_radarr_import_of_an_anime_movie_by_tag() -> None:
     assert imported.files == (ImportedFile(path=path, size=2147483648),)
     assert not imported.upgrade
     assert imported.ids == {
+        STANDARD,
         (IdKind.ARR_ITEM, "radarr:9"),
         (IdKind.TMDB_MOVIE, "610077"),
         (IdKind.IMDB, "tt9876501"),
@@ -130,7 +133,12 @@ def test_radarr_anime_by_root_folder() -> None:
     [added] = webhook("radarr", "movie_added_anime_folder")
     assert isinstance(added, MediaAdded)
     assert added.media.anime
-    assert added.ids == {(IdKind.ARR_ITEM, "radarr:11"), (IdKind.TMDB_MOVIE, "455001"), (IdKind.IMDB, "tt8800110")}
+    assert added.ids == {
+        STANDARD,
+        (IdKind.ARR_ITEM, "radarr:11"),
+        (IdKind.TMDB_MOVIE, "455001"),
+        (IdKind.IMDB, "tt8800110"),
+    }
 
 
 @pytest.mark.parametrize("folder", ["/media/animethings/x", "/media/movies/Anime Night (2020)"])
@@ -156,14 +164,14 @@ def test_radarr_not_anime() -> None:
 def test_radarr_movie_delete() -> None:
     [deleted] = webhook("radarr", "movie_delete")
     assert isinstance(deleted, MediaDeleted)
-    assert deleted.ids == ORCHARD_IDS
+    assert deleted.ids == ORCHARD_IDS | {STANDARD}
     assert deleted.reason == "removed from Radarr with its files"
 
 
 def test_radarr_movie_file_delete() -> None:
     [deleted] = webhook("radarr", "movie_file_delete")
     assert isinstance(deleted, MediaDeleted)
-    assert deleted.ids == ORCHARD_IDS
+    assert deleted.ids == ORCHARD_IDS | {STANDARD}
     assert deleted.reason == "file missing from disk"
 
 
@@ -179,7 +187,7 @@ def test_radarr_manual_interaction() -> None:
     assert isinstance(completed, DownloadCompleted)
     assert isinstance(blocked, ImportBlocked)
     for evidence in (completed, blocked):
-        assert evidence.ids == ORCHARD_IDS | {download(ORCHARD_HASH)}
+        assert evidence.ids == ORCHARD_IDS | {STANDARD, download(ORCHARD_HASH)}
     assert completed.size == 5368709120
     assert blocked.reason == (
         "Found matching movie via grab history, but release was matched to movie by ID. Manual Import required."
@@ -205,7 +213,7 @@ def test_radarr_irrelevant_events(name: str) -> None:
 def test_sonarr_season_pack_grab() -> None:
     [grab] = webhook("sonarr", "grab_season_pack")
     assert isinstance(grab, ReleaseGrabbed)
-    assert grab.ids == STARFALL_IDS | {download(STARFALL_HASH)}
+    assert grab.ids == STARFALL_IDS | {STANDARD, download(STARFALL_HASH)}
     assert grab.media == STARFALL
     assert grab.episodes == {(1, episode) for episode in range(1, 11)}
     assert grab.release == "[SubGrp] Starfall Academy - S01 (BD 1080p HEVC) [Dual Audio]"
@@ -221,6 +229,7 @@ def test_sonarr_per_file_import() -> None:
     assert imported.episodes == {(2, 3)}
     assert imported.upgrade
     assert imported.ids == HARBOR_IDS | {
+        STANDARD,
         download("b2c3d4e5f60718293a4b5c6d7e8f901234567890"),
         (IdKind.FILE, "harbor lights - s02e03 - the tide turns.mkv"),
     }
@@ -252,6 +261,7 @@ def test_sonarr_import_complete_maps_files_to_episodes() -> None:
     assert not imported.upgrade
     assert imported.media == STARFALL
     assert imported.ids == STARFALL_IDS | {
+        STANDARD,
         download(STARFALL_HASH),
         (IdKind.FILE, "starfall academy - s01e01 - arrival.mkv"),
         (IdKind.FILE, "starfall academy - s01e02e03 - double feature.mkv"),
@@ -293,12 +303,12 @@ def test_sonarr_import_complete_falls_back_to_the_path() -> None:
 def test_sonarr_series_add_and_delete() -> None:
     [added] = webhook("sonarr", "series_add")
     assert isinstance(added, MediaAdded)
-    assert added.ids == HARBOR_IDS
+    assert added.ids == HARBOR_IDS | {STANDARD}
     assert added.media.title == "Harbor Lights"
     assert not added.media.anime
     [deleted] = webhook("sonarr", "series_delete")
     assert isinstance(deleted, MediaDeleted)
-    assert deleted.ids == HARBOR_IDS
+    assert deleted.ids == HARBOR_IDS | {STANDARD}
     assert deleted.reason == "removed from Sonarr"
 
 
@@ -361,7 +371,7 @@ def test_unknown_kind_is_a_programming_error() -> None:
 def test_radarr_queue_downloading() -> None:
     [progress] = queue("radarr", "queue_downloading")
     assert isinstance(progress, DownloadProgress)
-    assert progress.ids == ORCHARD_IDS | {download(ORCHARD_HASH)}
+    assert progress.ids == ORCHARD_IDS | {STANDARD, download(ORCHARD_HASH)}
     assert progress.media == ORCHARD
     assert progress.progress == 0.75
     assert progress.size == 5368709120
@@ -447,7 +457,7 @@ def test_queue_ignored_reason() -> None:
 def test_sonarr_queue_stalled_episode() -> None:
     [progress] = queue("sonarr", "queue_downloading")
     assert isinstance(progress, DownloadProgress)
-    assert progress.ids == STARFALL_IDS | {download(STARFALL_HASH)}
+    assert progress.ids == STARFALL_IDS | {STANDARD, download(STARFALL_HASH)}
     assert progress.media == STARFALL
     assert progress.episodes == {(1, 5)}
     assert progress.phase is DownloadPhase.STALLED
@@ -504,7 +514,7 @@ def test_radarr_history_imported() -> None:
     assert isinstance(imported, FilesImported)
     path = "/media/movies/The Quiet Orchard (2018)/The.Quiet.Orchard.2018.mkv"
     assert imported.files == (ImportedFile(path=path, size=5368709120),)
-    assert imported.ids == ORCHARD_IDS | {download(ORCHARD_HASH), (IdKind.FILE, "the.quiet.orchard.2018.mkv")}
+    assert imported.ids == ORCHARD_IDS | {STANDARD, download(ORCHARD_HASH), (IdKind.FILE, "the.quiet.orchard.2018.mkv")}
     assert imported.media == ORCHARD
 
 

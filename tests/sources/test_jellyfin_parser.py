@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from hypothesis import given, settings, strategies as st
@@ -171,7 +172,9 @@ def test_unknown_shapes_raise(change: Any) -> None:
 def test_rest_movie() -> None:
     [found] = parse_item(rest_items()[0], source=SOURCE, at=AT)
     assert isinstance(found, LibraryItemFound)
-    assert found == added("movie")
+    # The same as the webhook's, and the file it plays, in a library of the standard copy.
+    path_ids = {(IdKind.FILE, "the.quiet.orchard.2018.mkv"), (IdKind.COPY, "standard")}
+    assert found == replace(added("movie"), ids=added("movie").ids | path_ids)
 
 
 def test_rest_shokofin_series() -> None:

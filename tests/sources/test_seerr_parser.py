@@ -25,7 +25,8 @@ from .parser_support import JSON_VALUES, assert_evidence_or_payload_error, fixtu
 
 SOURCE = "seerr-main"
 AT = 1000.0
-ORCHARD_IDS = frozenset({(IdKind.SEERR_REQUEST, "seerr-main:12"), (IdKind.TMDB_MOVIE, "401122")})
+STANDARD = (IdKind.COPY, "standard")
+ORCHARD_IDS = frozenset({(IdKind.SEERR_REQUEST, "seerr-main:12"), (IdKind.TMDB_MOVIE, "401122"), STANDARD})
 ORCHARD = MediaInfo(
     title="The Quiet Orchard",
     year=2018,
@@ -78,7 +79,7 @@ def test_auto_approved_movie_with_parentheses_in_title_and_no_user_name() -> Non
     [evidence] = webhook("movie_auto_approved")
     assert isinstance(evidence, RequestApproved)
     assert evidence.automatic
-    assert evidence.ids == {(IdKind.SEERR_REQUEST, "seerr-main:13"), (IdKind.TMDB_MOVIE, "518330")}
+    assert evidence.ids == {(IdKind.SEERR_REQUEST, "seerr-main:13"), (IdKind.TMDB_MOVIE, "518330"), STANDARD}
     assert evidence.media.title == "Nights (and Days) in Lisbon"
     assert evidence.media.year == 2021
     # No user name: the e-mail address stands in, reduced to its local part.
@@ -93,6 +94,7 @@ def test_tv_request_with_requested_seasons() -> None:
         (IdKind.SEERR_REQUEST, "seerr-main:14"),
         (IdKind.TMDB_TV, "777001"),
         (IdKind.TVDB, "388201"),
+        STANDARD,
     }
     assert evidence.media == MediaInfo(
         title="Harbor Lights",
@@ -196,6 +198,7 @@ def test_rest_approved_and_available_movie() -> None:
             (IdKind.TMDB_MOVIE, "401122"),
             (IdKind.IMDB, "tt7012345"),
             (IdKind.JELLYFIN_ITEM, "5b1f2e3d4c5a69788796a5b4c3d2e1f0"),
+            STANDARD,
         }
         assert evidence.media == MediaInfo(media_type=MediaType.MOVIE, requested_by="Maria Lopes")
 
@@ -212,6 +215,7 @@ def test_rest_pending_tv_request() -> None:
         (IdKind.SEERR_REQUEST, "seerr-main:22"),
         (IdKind.TMDB_TV, "777001"),
         (IdKind.TVDB, "388201"),
+        STANDARD,
     }
     # An empty display name falls back to the Jellyfin user name.
     assert evidence.media == MediaInfo(media_type=MediaType.TV, requested_by="jonas", seasons=frozenset({1, 2}))
@@ -221,7 +225,7 @@ def test_rest_4k_request_reads_the_4k_media_fields() -> None:
     [evidence] = rest("request_4k_declined")
     assert type(evidence) is RequestDeclined
     # The non-4K copy's Jellyfin item is not this request's.
-    assert evidence.ids == {(IdKind.SEERR_REQUEST, "seerr-main:23"), (IdKind.TMDB_MOVIE, "519900")}
+    assert evidence.ids == {(IdKind.SEERR_REQUEST, "seerr-main:23"), (IdKind.TMDB_MOVIE, "519900"), (IdKind.COPY, "4k")}
     assert evidence.media.requested_by == "kim"
 
 

@@ -5,7 +5,7 @@ Each builder returns the evidence in the order it happens; tests deliver it in o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from custom_components.media_request_tracker.tracker import (
     AnimeFileMatched,
@@ -40,6 +40,10 @@ class Lifecycle:
     evidence: list[Evidence]
     final_stage: Stage = Stage.AVAILABLE
     failed_downloads: frozenset[str] = field(default_factory=frozenset)
+    requests: int = 1
+    """How many requests the evidence is about (one title asked for in HD and in 4K is two)."""
+    library_item: str | None = None
+    """The Jellyfin item the request must end with, when the lifecycle is about which one it is."""
 
 
 def _movie_ids(**extra: object) -> frozenset[tuple]:
@@ -178,6 +182,102 @@ def _series_download(
     return evidence
 
 
+UHD_HASH = "5D41402ABC4B2A76B9719D911017C592AE1B4D2C"
+UPGRADE_HASH = "AAF4C61DDCC5E8A2DABEDE0F3B482CD9AEA9434D"
+
+
+def upgraded_movie() -> Lifecycle:
+    """A movie in the library whose file Radarr replaces with a better release, and Jellyfin's new item for it."""
+    lifecycle = movie(metadata_first=False)
+    media = MediaInfo(title="The Film", year=1999, media_type=MediaType.MOVIE, requested_by="ana")
+    old_path = "/data/movies/The Film (1999)/The.Film.1999.mkv"
+    new_path = "/data/movies/The Film (1999)/The.Film.1999.2160p.Remux.mkv"
+    radarr_ids = _movie_ids(arr_item=11, arr_instance="radarr", download_ids=(UPGRADE_HASH,))
+    qbit_ids = make_ids(download_ids=(UPGRADE_HASH.lower(),))
+    evidence = [
+        # The first item lists the first file.
+        *(
+            replace(item, ids=item.ids | make_ids(files=(old_path,))) if isinstance(item, LibraryItemFound) else item
+            for item in lifecycle.evidence
+        ),
+        ReleaseGrabbed(source="radarr", at=20, ids=radarr_ids, media=media, release="The.Film.1999.2160p.Remux"),
+        DownloadProgress(source="qbit", at=21, ids=qbit_ids, progress=0.5, size=8_000, eta=30),
+        DownloadCompleted(source="qbit", at=22, ids=qbit_ids, size=8_000),
+        FilesImported(
+            source="radarr",
+            at=23,
+            ids=radarr_ids | make_ids(files=(new_path,)),
+            media=media,
+            files=(ImportedFile(path=new_path, size=8_000),),
+            upgrade=True,
+            replaced=(old_path,),
+        ),
+        LibraryItemFound(
+            source="jellyfin", at=30, ids=_movie_ids(jellyfin_item="j2", files=(new_path,)), item_type="Movie"
+        ),
+    ]
+    return Lifecycle("upgraded movie", evidence, library_item="j2")
+
+
+def two_copies(media_type: MediaType) -> Lifecycle:
+    """One title requested twice, in HD and in 4K: two Radarr (or Sonarr) instances, one download client, one
+    Jellyfin with a library for each copy. Both copies share every id of the media."""
+    is_movie = media_type is MediaType.MOVIE
+    arr, arr4k = ("radarr", "radarr4k") if is_movie else ("sonarr", "sonarr4k")
+    media = MediaInfo(
+        title="The Film" if is_movie else "The Show",
+        year=1999,
+        media_type=media_type,
+        requested_by="ana",
+        seasons=frozenset() if is_movie else frozenset({1}),
+    )
+    title_ids = make_ids(tmdb=603, media_type=media_type.value, tvdb=None if is_movie else 414)
+    episodes = frozenset() if is_movie else frozenset({(1, 1)})
+    evidence: list[Evidence] = []
+    for copy, number, instance, download, root, library in (
+        ("standard", 7, arr, MOVIE_HASH, "/data/movies", "/media/movies"),
+        ("4k", 8, arr4k, UHD_HASH, "/data/movies4k", "/media/movies4k"),
+    ):
+        seerr = title_ids | make_ids(seerr_request=number, seerr_instance="seerr", copy=copy)
+        arr_ids = title_ids | make_ids(arr_item=number * 3, arr_instance=instance, copy=copy)
+        quality = "2160p" if copy == "4k" else "1080p"
+        name = f"The.Film.1999.{quality}.mkv" if is_movie else f"The.Show.S01E01.{quality}.mkv"
+        path = f"{root}/The Film (1999)/{name}"
+        qbit = make_ids(download_ids=(download.lower(),))
+        size = 40_000 if copy == "4k" else 4_000
+        evidence += [
+            RequestApproved(source="seerr", at=1 + number, ids=seerr, media=media),
+            ReleaseGrabbed(
+                source=instance,
+                at=10 + number,
+                ids=arr_ids | make_ids(download_ids=(download,)),
+                media=media,
+                episodes=episodes,
+                release=name,
+                size=size,
+            ),
+            DownloadProgress(source="qbit", at=20 + number, ids=qbit, progress=0.4, size=size, eta=60 * number),
+            DownloadCompleted(source="qbit", at=30 + number, ids=qbit, size=size),
+            FilesImported(
+                source=instance,
+                at=40 + number,
+                ids=arr_ids | make_ids(download_ids=(download,), files=(path,)),
+                media=media,
+                episodes=episodes,
+                files=(ImportedFile(path=path, size=size, episodes=episodes),),
+            ),
+            # Jellyfin lists each copy as its own item, with the same provider ids and the file it plays.
+            LibraryItemFound(
+                source="jellyfin",
+                at=50 + number,
+                ids=title_ids | make_ids(jellyfin_item=f"j{copy}", files=(f"{library}/x/{name}",), copy=copy),
+                episodes=episodes,
+                item_type="Movie" if is_movie else "Episode",
+            ),
+        ]
+    return Lifecycle(f"HD and 4K {'movie' if is_movie else 'series'}", evidence, requests=2)
+
+
 LIFECYCLES = {
     lifecycle.name: lifecycle
     for lifecycle in (
@@ -189,5 +289,8 @@ LIFECYCLES = {
         series(per_episode=True),
         series(anime=True),
         series(anime=True, per_episode=True),
+        two_copies(MediaType.MOVIE),
+        two_copies(MediaType.TV),
+        upgraded_movie(),
     )
 }

@@ -27,7 +27,8 @@ def deliver(evidence: list[Evidence]) -> tuple[Tracker, list[tuple[Evidence, Sta
     for item in evidence:
         tracker.apply(item)
         held = any(item is pending for pending in tracker.pending)
-        stages = [request.stage for request in tracker.requests.values()]
+        # The request that took the evidence holds every id it carries.
+        stages = [request.stage for request in tracker.requests.values() if item.ids <= request.ids]
         seen.append((item, None if held or not stages else stages[0]))
     return tracker, seen
 
@@ -35,6 +36,13 @@ def deliver(evidence: list[Evidence]) -> tuple[Tracker, list[tuple[Evidence, Sta
 def only_request(tracker: Tracker) -> TrackedRequest:
     assert len(tracker.requests) == 1, [r.title for r in tracker.requests.values()]
     return next(iter(tracker.requests.values()))
+
+
+def lifecycle_requests(tracker: Tracker, lifecycle: Lifecycle) -> dict[tuple[str, ...], TrackedRequest]:
+    """The lifecycle's requests by their Seerr request ids (one per copy of a title requested twice)."""
+    found = {tuple(request.ids_of(IdKind.SEERR_REQUEST)): request for request in tracker.requests.values()}
+    assert len(found) == len(tracker.requests) == lifecycle.requests, [r.ids for r in tracker.requests.values()]
+    return found
 
 
 @st.composite
@@ -58,8 +66,8 @@ def from_failed_download(item: Evidence, lifecycle: Lifecycle) -> bool:
 def test_in_order_lifecycle_ends_available(name: str) -> None:
     lifecycle = LIFECYCLES[name]
     tracker, _ = deliver(lifecycle.evidence)
-    request = only_request(tracker)
-    assert request.stage is lifecycle.final_stage
+    for request in lifecycle_requests(tracker, lifecycle).values():
+        assert request.stage is lifecycle.final_stage
     assert not tracker.pending
 
 
@@ -70,12 +78,18 @@ def test_any_order_and_duplication_ends_in_the_same_stage(name: str, data: st.Da
     lifecycle = LIFECYCLES[name]
     delivered = data.draw(deliveries(lifecycle))
     tracker, _ = deliver(delivered)
-    request = only_request(tracker)
-    assert request.stage is lifecycle.final_stage
+    requests = lifecycle_requests(tracker, lifecycle)
     assert not tracker.pending, "every piece of evidence found its request"
-    in_order = only_request(deliver(lifecycle.evidence)[0])
-    assert request.episode_stages() == in_order.episode_stages()
-    assert request.ids == in_order.ids
+    in_order = lifecycle_requests(deliver(lifecycle.evidence)[0], lifecycle)
+    assert requests.keys() == in_order.keys()
+    for key, request in requests.items():
+        assert request.stage is lifecycle.final_stage
+        assert request.episode_stages() == in_order[key].episode_stages()
+        assert request.ids == in_order[key].ids
+        # Progress, size and ETA come from the request's own downloads, never from the other copy's.
+        assert set(request.downloads) == set(in_order[key].downloads)
+        if lifecycle.library_item:
+            assert request.jellyfin_item == lifecycle.library_item
 
 
 @pytest.mark.parametrize("name", [n for n in sorted(LIFECYCLES) if "series" not in n and "pack" not in n])
@@ -105,16 +119,17 @@ def test_no_evidence_is_rejected_for_arriving_early(name: str, data: st.DataObje
 @given(data=st.data())
 def test_skipped_stages_are_in_the_timeline_as_inferred(name: str, data: st.DataObject) -> None:
     lifecycle = LIFECYCLES[name]
-    request = only_request(deliver(data.draw(deliveries(lifecycle)))[0])
-    path = [s for s in PROGRESS_STAGES if request.anime or s is not Stage.ANIME_MATCHING]
-    shown = {entry.stage for entry in request.timeline}
-    assert set(path) <= shown, f"missing {set(path) - shown}"
-    seen_stages = {entry.stage for entry in request.timeline if not entry.inferred}
-    proven = {item.stage for item in lifecycle.evidence if item.stage is not None}
-    assert seen_stages <= proven | {request.stage}, "a stage no evidence proved is marked as seen"
-    for entry in request.timeline:
-        if entry.stage not in proven:
-            assert entry.inferred, entry
+    tracker, _ = deliver(data.draw(deliveries(lifecycle)))
+    for request in lifecycle_requests(tracker, lifecycle).values():
+        path = [s for s in PROGRESS_STAGES if request.anime or s is not Stage.ANIME_MATCHING]
+        shown = {entry.stage for entry in request.timeline}
+        assert set(path) <= shown, f"missing {set(path) - shown}"
+        seen_stages = {entry.stage for entry in request.timeline if not entry.inferred}
+        proven = {item.stage for item in lifecycle.evidence if item.stage is not None}
+        assert seen_stages <= proven | {request.stage}, "a stage no evidence proved is marked as seen"
+        for entry in request.timeline:
+            if entry.stage not in proven:
+                assert entry.inferred, entry
 
 
 @settings(max_examples=200, deadline=None)

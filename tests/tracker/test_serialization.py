@@ -117,6 +117,7 @@ def busy_tracker() -> tuple[Tracker, TrackedRequest]:
     # What the evidence above cannot reach in a few steps.
     request.downloads[HASH_A.lower()].superseded = True
     request.timeline_dropped = 4
+    request.listings["the.show.s01e01.mkv"] = (16.0, "s1")
     tracker.restore_pending(one_of_each())
     return tracker, request
 

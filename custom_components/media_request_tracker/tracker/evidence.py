@@ -212,10 +212,14 @@ class FilesImported(Evidence):
     stage = Stage.IMPORTING
     files: tuple[ImportedFile, ...] = ()
     upgrade: bool = False
+    replaced: tuple[str, ...] = ()
+    """Paths of the files the import replaced (an upgrade's `deletedFiles`)."""
 
     def describe(self) -> str:
         """One line for the timeline."""
         count = len(self.files)
+        if self.upgrade and count == 1:
+            return f"upgraded to {self.files[0].path.replace(chr(92), '/').rsplit('/', 1)[-1]}"
         what = "upgrade imported" if self.upgrade else "imported"
         return f"{what} ({count} files)" if count > 1 else what
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 import posixpath
+import re
+from typing import Final
 
 
 class IdKind(StrEnum):
@@ -21,11 +23,21 @@ class IdKind(StrEnum):
     IMDB = "imdb"
     SHOKO_SERIES = "shoko_series"
     ANIDB = "anidb"
+    COPY = "copy"
+    """Which copy of the media a request is about: its 4K one or its standard one (never matched on alone)."""
 
 
-STRENGTH: tuple[IdKind, ...] = tuple(IdKind)
+STRENGTH: tuple[IdKind, ...] = tuple(kind for kind in IdKind if kind is not IdKind.COPY)
+"""The kinds evidence is matched by, strongest first."""
 # A request has at most one id of these kinds: evidence with another one belongs to another request.
-EXCLUSIVE_KINDS = frozenset({IdKind.SEERR_REQUEST})
+EXCLUSIVE_KINDS = frozenset({IdKind.SEERR_REQUEST, IdKind.COPY})
+
+COPY_4K: Final = "4k"
+COPY_STANDARD: Final = "standard"
+
+# A folder or instance marked as 4K ("movies4k", "UHD", "Radarr4K"), and a file name naming 2160p as a word.
+_FOUR_K_MARK: Final = re.compile(r"4k|uhd|2160p?", re.IGNORECASE)
+_FOUR_K_NAME: Final = re.compile(r"(?<![a-z0-9])(?:2160p|4k|uhd)(?![a-z0-9])", re.IGNORECASE)
 
 type IdKey = tuple[IdKind, str]
 
@@ -45,6 +57,29 @@ def normalize_download_id(value: str) -> str:
 def file_key(path: str) -> str:
     """A file's name, case-folded: the part of a path every service agrees on."""
     return posixpath.basename(path.replace("\\", "/")).casefold()
+
+
+def copy_of_path(path: str, *, media_levels: int) -> str:
+    """Which copy a library path holds: 4K when its root folders or its file name say so, else the standard one.
+
+    `media_levels` is how many trailing segments belong to the media itself (0 for a root folder, 1 for a movie or
+    series folder, 2 for a movie file, 3 for an episode file): they are named after the title, which may say "4K"
+    of itself.
+    """
+    parts = [part for part in path.replace("\\", "/").split("/") if part]
+    split = max(len(parts) - media_levels, 0)
+    roots, own = parts[:split], parts[split:]
+    if any(_FOUR_K_MARK.search(part) for part in roots):
+        return COPY_4K
+    # A path of more than the media's own folder ends in a file, whose name may name the resolution.
+    if media_levels > 1 and own and _FOUR_K_NAME.search(own[-1]):
+        return COPY_4K
+    return COPY_STANDARD
+
+
+def copy_of_name(name: str | None) -> str | None:
+    """4K when a name (a Radarr/Sonarr instance name, Seerr's event) says 4K/UHD; None otherwise."""
+    return COPY_4K if name and _FOUR_K_MARK.search(name) else None
 
 
 def id_value(value: str | int | None) -> str | None:
@@ -71,6 +106,7 @@ def make_ids(
     imdb: str | None = None,
     shoko_series: tuple[str | int, ...] = (),
     anidb: tuple[str | int, ...] = (),
+    copy: str | None = None,
 ) -> frozenset[IdKey]:
     """Build a normalized id set; absent and empty values are left out.
 
@@ -100,4 +136,5 @@ def make_ids(
         add(IdKind.SHOKO_SERIES, series)
     for anime in anidb:
         add(IdKind.ANIDB, anime)
+    add(IdKind.COPY, copy)
     return frozenset(keys)

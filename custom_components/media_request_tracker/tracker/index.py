@@ -9,6 +9,8 @@ from .ids import EXCLUSIVE_KINDS, STRENGTH, IdKey, IdKind
 from .model import TrackedRequest
 from .stages import FINISHED_STAGES
 
+MATCHED_KINDS = frozenset(STRENGTH)
+
 
 class CorrelationIndex:
     """Maps each identifier to the requests that carry it."""
@@ -18,9 +20,10 @@ class CorrelationIndex:
         self._keys: defaultdict[IdKey, set[str]] = defaultdict(set)
 
     def add(self, request_key: str, ids: Iterable[IdKey]) -> None:
-        """Index ids of a request."""
+        """Index ids of a request (those evidence can be matched by)."""
         for id_key in ids:
-            self._keys[id_key].add(request_key)
+            if id_key[0] in MATCHED_KINDS:
+                self._keys[id_key].add(request_key)
 
     def remove(self, request_key: str, ids: Iterable[IdKey]) -> None:
         """Forget a request's ids."""
@@ -49,7 +52,7 @@ class CorrelationIndex:
 
 
 def _compatible(request: TrackedRequest, ids: frozenset[IdKey]) -> bool:
-    """Evidence naming another Seerr request than the request's own is about a different request."""
+    """Evidence naming another Seerr request, or another copy (4K or standard), is about a different request."""
     for kind in EXCLUSIVE_KINDS:
         theirs = {value for k, value in ids if k is kind}
         ours = {value for k, value in request.ids if k is kind}

@@ -57,6 +57,7 @@ def apply(request: TrackedRequest, evidence: Evidence) -> Outcome:
     if new_ids:
         request.ids |= new_ids
         changed = True
+    files_before = set(request.files)
     changed |= _merge_facts(request, evidence)
     changed |= _record_proof(request, evidence)
     new_stage = request.derive_stage()
@@ -64,9 +65,16 @@ def apply(request: TrackedRequest, evidence: Evidence) -> Outcome:
     if new_stage is not old_stage or not request.timeline:
         _enter_stage(request, new_stage, evidence)
         changed = True
+    elif isinstance(evidence, FilesImported) and evidence.upgrade and _imported_keys(evidence) - files_before:
+        # An upgrade of media already in place changes no stage, but people want to know the file changed.
+        request.add_timeline(TimelineEntry(new_stage, evidence.at, evidence.source, evidence.describe()))
     if changed:
         request.updated_at = max(request.updated_at, evidence.at)
     return Outcome(changed, old_stage, new_stage)
+
+
+def _imported_keys(evidence: FilesImported) -> set[str]:
+    return {file_key(imported.path) for imported in evidence.files}
 
 
 def _merge_media(request: TrackedRequest, media: MediaInfo) -> bool:
@@ -108,7 +116,9 @@ def _merge_facts(request: TrackedRequest, evidence: Evidence) -> bool:
             # A new series arrives in the library as one item: its episodes are in once they have a file.
             changed = not request.series_in_library
             request.series_in_library = True
-            return changed
+            return changed | _list_in_library(request, evidence)
+        case LibraryItemFound():
+            return _list_in_library(request, evidence) | _reach(request, evidence)
     return _reach(request, evidence)
 
 
@@ -190,7 +200,10 @@ def _canonical_download(request: TrackedRequest, evidence: Evidence) -> str | No
 
 
 def _set_release(request: TrackedRequest, grab: ReleaseGrabbed) -> bool:
-    changed = False
+    if grab.at < request.release_at:
+        return False  # an older grab (the release an upgrade replaced) reported late
+    changed = grab.at != request.release_at
+    request.release_at = grab.at
     for name, value in (("release", grab.release), ("release_size", grab.size), ("indexer", grab.indexer)):
         if value is not None and getattr(request, name) != value:
             setattr(request, name, value)
@@ -227,7 +240,7 @@ def _set_details(download: DownloadFacts, **details: object) -> bool:
 
 
 def _merge_import(request: TrackedRequest, evidence: FilesImported) -> bool:
-    changed = _reach(request, evidence)
+    changed = _reach(request, evidence) | _replace_files(request, evidence)
     for imported in evidence.files:
         key = file_key(imported.path)
         if (IdKind.FILE, key) not in request.ids:
@@ -240,6 +253,34 @@ def _merge_import(request: TrackedRequest, evidence: FilesImported) -> bool:
             changed = True
         elif imported.size and file.size != imported.size:
             file.size = imported.size
+            changed = True
+    return changed
+
+
+def _replace_files(request: TrackedRequest, evidence: FilesImported) -> bool:
+    """Mark the files an upgrade replaced (known yet or not, so the order of the imports does not matter)."""
+    own = _imported_keys(evidence)
+    changed = False
+    for path in evidence.replaced:
+        key = file_key(path)
+        if key in own:
+            continue  # replaced by a file of the same name: that is the new one
+        file = request.files.setdefault(key, FileFacts(path=path))
+        if not file.replaced:
+            file.replaced = changed = True
+    return changed
+
+
+def _list_in_library(request: TrackedRequest, evidence: LibraryItemFound) -> bool:
+    """Remember which library item plays which file: after an upgrade, the new item plays the new file."""
+    items = sorted(value for kind, value in evidence.ids if kind is IdKind.JELLYFIN_ITEM)
+    if not items:
+        return False
+    changed = False
+    for key in sorted(value for kind, value in evidence.ids if kind is IdKind.FILE):
+        listing = (evidence.at, items[-1])
+        if key not in request.listings or request.listings[key] < listing:
+            request.listings[key] = listing
             changed = True
     return changed
 
@@ -304,6 +345,7 @@ def _start_over(request: TrackedRequest, evidence: MediaDeleted) -> bool:
     for download in request.downloads.values():
         download.superseded = True
     request.files.clear()
+    request.listings.clear()
     request.series_in_library = False
     cap = Stage.APPROVED
     for unit in (request.whole, *request.episodes.values()):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .evidence import DownloadPhase, EpisodeKey, MediaType
-from .ids import IdKey
+from .ids import IdKey, IdKind
 from .stages import PROBLEM_STAGES, Stage, later
 
 MAX_TIMELINE = 200
@@ -57,6 +57,8 @@ class FileFacts:
     matched: bool = False
     unmatched_reason: str | None = None
     shoko_id: str | None = None
+    replaced: bool = False
+    """An upgrade replaced the file: the library item playing it is gone, or soon will be."""
 
     @property
     def match_failed(self) -> bool:
@@ -92,6 +94,8 @@ class TrackedRequest:
     ids: set[IdKey] = field(default_factory=set)
     release: str | None = None
     release_size: int | None = None
+    release_at: float = 0.0
+    """When the release shown was grabbed: after an upgrade, the newest grab's release is the one shown."""
     indexer: str | None = None
     whole: UnitFacts = field(default_factory=UnitFacts)
     series_in_library: bool = False
@@ -100,6 +104,8 @@ class TrackedRequest:
     downloads: dict[str, DownloadFacts] = field(default_factory=dict)
     download_aliases: dict[str, str] = field(default_factory=dict)
     files: dict[str, FileFacts] = field(default_factory=dict)
+    listings: dict[str, tuple[float, str]] = field(default_factory=dict)
+    """By file key: the library item that plays the file, and when the library last said so (newest wins)."""
     episodes: dict[EpisodeKey, UnitFacts] = field(default_factory=dict)
     proofs: dict[Stage, TimelineEntry] = field(default_factory=dict)
     """The first evidence seen for each progress stage: the timeline shows it whenever the stage is entered."""
@@ -218,7 +224,7 @@ class TrackedRequest:
             return sum(s for s in sizes if s)
         if self.release_size:
             return self.release_size
-        file_sizes = [f.size for f in self.files.values() if f.size]
+        file_sizes = [f.size for f in self.files.values() if f.size and not f.replaced]
         return sum(s for s in file_sizes if s) if file_sizes else None
 
     @property
@@ -226,6 +232,16 @@ class TrackedRequest:
         """What the download client says the download is doing (the least advanced attempt)."""
         phased = [d for d in self.active_downloads() if d.phase is not None]
         return min(phased, key=lambda d: d.progress).phase if phased else None
+
+    @property
+    def jellyfin_item(self) -> str | None:
+        """The library item of the request: the one playing its current file (after an upgrade, the new one)."""
+        if self.listings:
+            live = {key for key, file in self.files.items() if not file.replaced}
+            newest = max(self.listings.items(), key=lambda listing: (listing[0] in live, listing[1]))
+            return newest[1][1]
+        items = self.ids_of(IdKind.JELLYFIN_ITEM)
+        return items[0] if items else None
 
     def ids_of(self, kind: str) -> list[str]:
         """The request's ids of one kind, sorted."""

@@ -78,6 +78,7 @@ def dump_request(request: TrackedRequest) -> dict[str, Any]:
         "ids": sorted([kind.value, value] for kind, value in request.ids),
         "release": request.release,
         "release_size": request.release_size,
+        "release_at": request.release_at,
         "indexer": request.indexer,
         "whole": request.whole.reached,
         "series_in_library": request.series_in_library,
@@ -85,6 +86,7 @@ def dump_request(request: TrackedRequest) -> dict[str, Any]:
         "downloads": {key: _dump_download(d) for key, d in request.downloads.items()},
         "download_aliases": dict(request.download_aliases),
         "files": {key: _dump_file(f) for key, f in request.files.items()},
+        "listings": {key: [at, item] for key, (at, item) in request.listings.items()},
         "episodes": [[s, e, unit.reached] for (s, e), unit in sorted(request.episodes.items())],
         "proofs": [_dump_entry(entry) for entry in request.proofs.values()],
         "timeline": [_dump_entry(entry) for entry in request.timeline],
@@ -112,6 +114,7 @@ def load_request(raw: dict[str, Any]) -> TrackedRequest:
         ids={(IdKind(kind), str(value)) for kind, value in raw.get("ids", [])},
         release=raw.get("release"),
         release_size=raw.get("release_size"),
+        release_at=float(raw.get("release_at", 0.0)),
         indexer=raw.get("indexer"),
         whole=UnitFacts(_stage_or_none(raw.get("whole"))),
         series_in_library=bool(raw.get("series_in_library")),
@@ -119,6 +122,7 @@ def load_request(raw: dict[str, Any]) -> TrackedRequest:
         downloads={str(k): _load_download(v) for k, v in raw.get("downloads", {}).items()},
         download_aliases={str(k): str(v) for k, v in raw.get("download_aliases", {}).items()},
         files={str(k): _load_file(v) for k, v in raw.get("files", {}).items()},
+        listings={str(k): (float(at), str(item)) for k, (at, item) in raw.get("listings", {}).items()},
         episodes={(int(s), int(e)): UnitFacts(_stage_or_none(r)) for s, e, r in raw.get("episodes", [])},
         proofs={entry.stage: entry for entry in map(_load_entry, raw.get("proofs", []))},
         timeline=[_load_entry(entry) for entry in raw.get("timeline", [])],
@@ -217,6 +221,7 @@ def _dump_file(file: FileFacts) -> dict[str, Any]:
         "matched": file.matched,
         "unmatched_reason": file.unmatched_reason,
         "shoko_id": file.shoko_id,
+        "replaced": file.replaced,
     }
 
 
@@ -229,6 +234,7 @@ def _load_file(raw: dict[str, Any]) -> FileFacts:
         matched=bool(raw.get("matched")),
         unmatched_reason=raw.get("unmatched_reason"),
         shoko_id=raw.get("shoko_id"),
+        replaced=bool(raw.get("replaced")),
     )
 
 

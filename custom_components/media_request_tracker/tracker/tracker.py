@@ -57,7 +57,7 @@ class Tracker:
         """Apply evidence to the request it matches, start one, or hold it until its request is known."""
         request = self._index.match(evidence.ids, self.requests, evidence.source)
         if request is None:
-            if not evidence.creates_request or not evidence.ids:
+            if not evidence.creates_request or not any(kind in STRENGTH for kind, _ in evidence.ids):
                 self._hold(evidence)
                 return
             request = self._create(evidence)
@@ -89,7 +89,8 @@ class Tracker:
                 self._route(held, changes)
 
     def _create(self, evidence: Evidence) -> TrackedRequest:
-        strongest = min(evidence.ids, key=lambda id_key: (STRENGTH.index(id_key[0]), id_key[1]))
+        matchable = [id_key for id_key in evidence.ids if id_key[0] in STRENGTH]
+        strongest = min(matchable, key=lambda id_key: (STRENGTH.index(id_key[0]), id_key[1]))
         key = hashlib.sha256(f"{strongest[0]}={strongest[1]}".encode()).hexdigest()[:12]
         while key in self.requests:
             key = hashlib.sha256(key.encode()).hexdigest()[:12]

@@ -29,7 +29,7 @@ from ...tracker.evidence import (
     MediaType,
     ReleaseGrabbed,
 )
-from ...tracker.ids import IdKey, make_ids
+from ...tracker.ids import COPY_STANDARD, IdKey, copy_of_name, copy_of_path, make_ids
 from ..payload import (
     JsonObject,
     PayloadError,
@@ -209,6 +209,12 @@ def _on_download(payload: JsonObject, context: _Context) -> list[Evidence]:
         **_base(context, subject, ids, episodes),
         files=files,
         upgrade=opt_bool(payload, "isUpgrade", context.what) or False,
+        # An upgrade lists the files it replaced; they leave the library with their items.
+        replaced=tuple(
+            path
+            for entry in objects(payload, "deletedFiles", context.what)
+            if (path := opt_str(entry, "path", f"{context.what} deletedFiles[]"))
+        ),
     )
     return [imported]
 
@@ -296,11 +302,16 @@ def _webhook_subject(
     if context.kind == "radarr":
         # Webhooks carry tag labels; "anime" is the usual way to mark an anime movie, an "anime" root folder the other.
         tagged = any(tag.casefold() == _ANIME for tag in strings(item, "tags", what))
-        paths = [opt_str(item, "folderPath", what), opt_str(item, "filePath", what), *extra_paths]
+        folder = opt_str(item, "folderPath", what)
+        paths = [folder, opt_str(item, "filePath", what), *extra_paths]
         anime = tagged or any(_has_anime_segment(path) for path in paths if path)
     else:
+        folder = opt_str(item, "path", what)
         anime = opt_str(item, "type", what) == _ANIME
-    return _subject(item, context, what, anime=anime)
+    subject = _subject(item, context, what, anime=anime)
+    # Every webhook names its instance, so it always tells which copy it serves.
+    copy = copy_of_name(opt_str(payload, "instanceName", context.what)) or _copy_of_folder(folder) or COPY_STANDARD
+    return _Subject(ids=subject.ids | make_ids(copy=copy), media=subject.media)
 
 
 # --- queue and history -------------------------------------------------------------------------------------------
@@ -456,7 +467,10 @@ def _resource_subject(obj: JsonObject, context: _Context, *, extra_paths: Iterab
     else:
         anime = opt_str(item, "seriesType", what) == _ANIME
     subject = _subject(item, context, what, anime=anime)
-    ids = subject.ids | make_ids(arr_item=arr_id, arr_instance=context.source)
+    # The record tells its copy only when the movie/series is included (its root folder says).
+    root = opt_str(item, "rootFolderPath", what)
+    copy = (copy_of_path(root, media_levels=0) if root else None) or _copy_of_folder(opt_str(item, "path", what))
+    ids = subject.ids | make_ids(arr_item=arr_id, arr_instance=context.source, copy=copy)
     return _Subject(ids=ids, media=subject.media)
 
 
@@ -545,6 +559,11 @@ def _poster(item: JsonObject, what: str) -> str | None:
         if opt_str(image, "coverType", f"{what} image") == "poster":
             return opt_str(image, "remoteUrl", f"{what} image")
     return opt_str(item, "remotePoster", what)
+
+
+def _copy_of_folder(folder: str | None) -> str | None:
+    """The copy a movie or series folder holds, by its root folder ("/movies4k/Title (Year)" is 4K)."""
+    return copy_of_path(folder, media_levels=1) if folder else None
 
 
 def _has_anime_segment(path: str) -> bool:

@@ -106,6 +106,12 @@ class JellyfinClient:
         )
         return [item for item in candidates if (item.provider_id(provider) or "").strip() == wanted]
 
+    async def items_page(self, item_types: Sequence[str], *, start: int, limit: int = PAGE_SIZE) -> list[JellyfinItem]:
+        """One page of the library's items of these types, with provider ids and paths (for a bounded scan)."""
+        return await self._items(
+            {"IncludeItemTypes": ",".join(item_types), "Recursive": "true", "StartIndex": start, "Limit": limit}
+        )
+
     async def episodes(self, series_id: str, *, season: int | None = None) -> list[JellyfinItem]:
         """The episodes of a series in the library (of one season when `season` is given)."""
         params: dict[str, str | int] = {"ParentId": series_id, "IncludeItemTypes": "Episode", "Recursive": "true"}

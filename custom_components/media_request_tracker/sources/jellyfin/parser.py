@@ -9,15 +9,16 @@ the Shoko series (a Shokofin season is one Shoko series, whose AniDB id it also 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from ...tracker.evidence import EpisodeKey, Evidence, LibraryItemFound, MediaInfo, MediaType
-from ...tracker.ids import IdKey, make_ids
+from ...tracker.ids import IdKey, copy_of_path, make_ids
 from ..payload import (
     JsonObject,
     PayloadError,
     as_object,
+    objects,
     opt_id,
     opt_int,
     opt_int_or_text,
@@ -51,6 +52,8 @@ class _Item:
     episode_end: int | None = None
     providers: Mapping[str, str] = field(default_factory=dict)
     """Provider ids by case-folded provider name."""
+    paths: tuple[str, ...] = ()
+    """The item's own path and its media sources' (a movie with a 4K and a 1080p version lists both files)."""
 
 
 def parse_item_added(body: object, *, source: str, at: float) -> list[Evidence]:
@@ -80,6 +83,7 @@ def parse_item_added(body: object, *, source: str, at: float) -> list[Evidence]:
         episode=opt_int_or_text(payload, "EpisodeNumber", what),
         episode_end=opt_int_or_text(payload, "EpisodeNumberEnd", what),
         providers=providers,
+        paths=_paths(opt_str(payload, "Path", what), []),
     )
     return _evidence(item, source=source, at=at)
 
@@ -103,8 +107,17 @@ def parse_item(item: Mapping[str, object], *, source: str, at: float) -> list[Ev
         episode=index if item_type == "Episode" else None,
         episode_end=opt_int(obj, "IndexNumberEnd", what),
         providers=_provider_ids(ids, what),
+        paths=_paths(
+            opt_str(obj, "Path", what),
+            [opt_str(source_, "Path", f"{what} MediaSources") for source_ in objects(obj, "MediaSources", what)],
+        ),
     )
     return _evidence(parsed, source=source, at=at)
+
+
+def _paths(own: str | None, sources: list[str | None]) -> tuple[str, ...]:
+    """The distinct paths of an item, its own first."""
+    return tuple(dict.fromkeys(path for path in (own, *sources) if path))
 
 
 def _provider_ids(ids: JsonObject, what: str) -> dict[str, str]:
@@ -136,7 +149,32 @@ def _evidence(item: _Item, *, source: str, at: float) -> list[Evidence]:
             found = _found(item, item.series_id, ids, source=source, at=at, episodes=episodes)
         case _:
             return []
-    return [found] if found.ids else []
+    if not found.ids:
+        return []
+    return [replace(found, ids=found.ids | ids) for ids in _copies(item)] or [found]
+
+
+_MEDIA_LEVELS: Final[Mapping[str, int]] = {"Movie": 2, "Series": 1, "Episode": 3}
+"""How many trailing segments of an item's path are the media's own (its file, its folders)."""
+
+
+def _copies(item: _Item) -> list[frozenset[IdKey]]:
+    """What an item's paths say: for each, the file it plays and the copy (4K or standard) its library holds.
+
+    A movie may list two versions (a 4K and a 1080p file in one folder): each is the library item of the request
+    that imported that file. Shokofin's paths lead into its virtual file system and say nothing of the sort.
+    """
+    levels = _MEDIA_LEVELS.get(item.type)
+    if levels is None or _is_shokofin(item):
+        return []
+    is_file = item.type != "Series"
+    return [
+        make_ids(files=(path,) if is_file else (), copy=copy_of_path(path, media_levels=levels)) for path in item.paths
+    ]
+
+
+def _is_shokofin(item: _Item) -> bool:
+    return any(provider in item.providers for provider in (_SHOKO_SERIES, _SHOKO_FILE, _ANIDB))
 
 
 def _found(

@@ -21,7 +21,7 @@ from ...tracker.evidence import (
     RequestDeclined,
     RequestFailed,
 )
-from ...tracker.ids import IdKey, make_ids
+from ...tracker.ids import COPY_4K, COPY_STANDARD, IdKey, copy_of_name, make_ids
 from ..payload import (
     JsonObject,
     PayloadError,
@@ -93,6 +93,8 @@ def parse_webhook(body: object, *, source: str, at: float) -> list[Evidence]:
         request_id=int_text(opt_str(request, "request_id", f"{what} request"), f"{what} request_id"),
         tmdb=int_text(opt_str(media, "tmdbId", f"{what} media"), f"{what} tmdbId"),
         tvdb=int_text(opt_str(media, "tvdbId", f"{what} media"), f"{what} tvdbId"),
+        # The default template has no 4K flag; Seerr's event names a 4K request ("New 4K Movie Request").
+        copy=copy_of_name(opt_str(payload, "event", what)) or COPY_STANDARD,
     )
     title, year = _subject(opt_str(payload, "subject", what))
     info = MediaInfo(
@@ -130,6 +132,7 @@ def parse_request(raw: Mapping[str, object], *, source: str, at: float) -> list[
         # The Jellyfin item Seerr found in its own library scan. (`externalServiceId` is the Radarr/Sonarr id, but
         # of an instance the request does not name, so it cannot become an id scoped to one instance.)
         jellyfin=opt_str(media, "jellyfinMediaId4k" if is4k else "jellyfinMediaId", f"{what} media"),
+        copy=COPY_4K if is4k else COPY_STANDARD,
     )
     info = MediaInfo(
         media_type=media_type,
@@ -198,8 +201,9 @@ def _ids(
     tvdb: int | None,
     imdb: str | None = None,
     jellyfin: str | None = None,
+    copy: str,
 ) -> frozenset[IdKey]:
-    """The request's ids; a notification naming neither a request nor a TMDB id is of no use."""
+    """The request's ids and the copy it asks for; without a request id or a TMDB id a payload is of no use."""
     ids = make_ids(
         seerr_request=request_id,
         seerr_instance=source,
@@ -212,7 +216,7 @@ def _ids(
     )
     if not ids:
         raise PayloadError("Seerr payload: neither a request id nor a TMDB id")
-    return ids
+    return ids | make_ids(copy=copy)
 
 
 def _subject(subject: str | None) -> tuple[str | None, int | None]:
