@@ -135,6 +135,7 @@ def test_incident_ends_available_with_downloaded_in_the_timeline(
     assert timeline == [
         Stage.REQUESTED,
         Stage.APPROVED,
+        Stage.SEARCHING,
         Stage.GRABBING,
         Stage.DOWNLOADING,
         Stage.DOWNLOADED,

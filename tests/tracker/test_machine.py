@@ -36,6 +36,7 @@ from .builders import (
     HASH_C,
     MOVIE_PATH,
     SHOW,
+    added,
     completed,
     episode_path,
     episodes_imported,
@@ -71,7 +72,7 @@ def timeline(request: TrackedRequest) -> list[tuple[Stage, bool]]:
 
 def available_movie() -> TrackedRequest:
     request = new_request()
-    feed(request, created(), approved(), grab(), progress(), completed(), movie_imported(), in_library())
+    feed(request, created(), approved(), added(at=2.5), grab(), progress(), completed(), movie_imported(), in_library())
     assert request.stage is Stage.AVAILABLE
     return request
 
@@ -92,6 +93,7 @@ def test_jump_forward_records_the_skipped_stages_as_inferred() -> None:
     assert timeline(request) == [
         (Stage.REQUESTED, False),
         (Stage.APPROVED, True),
+        (Stage.SEARCHING, True),
         (Stage.GRABBING, True),
         (Stage.DOWNLOADING, True),
         (Stage.DOWNLOADED, True),
@@ -106,7 +108,12 @@ def test_jump_forward_records_the_skipped_stages_as_inferred() -> None:
 def test_first_evidence_past_requested_infers_the_start_of_the_path() -> None:
     request = new_request()
     feed(request, grab())
-    assert timeline(request) == [(Stage.REQUESTED, True), (Stage.APPROVED, True), (Stage.GRABBING, False)]
+    assert timeline(request) == [
+        (Stage.REQUESTED, True),
+        (Stage.APPROVED, True),
+        (Stage.SEARCHING, True),
+        (Stage.GRABBING, False),
+    ]
 
 
 def test_each_step_in_order_is_seen_and_nothing_is_inferred() -> None:
@@ -701,7 +708,7 @@ def test_timeline_is_capped_keeping_the_first_entry_and_the_newest() -> None:
     assert len(request.timeline) == MAX_TIMELINE
     assert request.timeline[0] is first
     assert request.timeline[0].stage is Stage.REQUESTED
-    total = 2 + 2 * cycles  # requested, the inferred approved, then the cycles
+    total = 3 + 2 * cycles  # requested, the inferred approved and searching, then the cycles
     assert request.timeline_dropped == total - MAX_TIMELINE
     assert request.timeline[-1].stage is Stage.FAILED
     assert request.timeline[-1].at == 11 + 2 * (cycles - 1)

@@ -429,7 +429,6 @@ ANIME = MediaInfo(title="The Film", media_type=MediaType.MOVIE, anime=True)
         ((grab(at=0),), Stage.GRABBING, "qBittorrent received it"),
         ((grab(at=0), _metadata(0)), Stage.DOWNLOADING, "fetching metadata"),
         ((grab(at=0), _phase(DownloadPhase.PAUSED, 0)), Stage.DOWNLOADING, "paused"),
-        ((grab(at=0), _phase(DownloadPhase.ERROR, 0)), Stage.DOWNLOADING, "free disk space"),
         ((grab(at=0), progress(at=0)), Stage.DOWNLOADING, "no seeds"),
         ((grab(at=0), completed(at=0)), Stage.DOWNLOADED, "Radarr has not imported it"),
         ((grab(at=0), movie_imported(at=0)), Stage.IMPORTING, "scan the library"),
