@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .tracker import IdKind, TimelineEntry, TrackedRequest
+from .words import stall_reason, timeline_detail
 
 TIMELINE_ATTRIBUTE_ENTRIES = 20
 DETAIL_MAX_CHARS = 160
@@ -39,8 +40,8 @@ def request_attributes(request: TrackedRequest, source_names: Mapping[str, str])
         "release": request.release,
         "episodes_total": len(episode_stages),
         "episodes": dict(sorted(Counter(stage.value for stage in episode_stages.values()).items())),
-        "stalled": request.stalled_reason is not None,
-        "stalled_reason": request.stalled_reason,
+        "stalled": request.stall is not None,
+        "stalled_reason": None if request.stall is None else stall_reason(request.stall, source_names),
         "poster": request.poster,
         "jellyfin_id": _first(request, IdKind.JELLYFIN_ITEM),
         "timeline": timeline_attribute(request, source_names),
@@ -56,7 +57,9 @@ def timeline_attribute(request: TrackedRequest, source_names: Mapping[str, str])
 
 
 def _entry(entry: TimelineEntry, source_names: Mapping[str, str]) -> dict[str, Any]:
-    detail = entry.detail if len(entry.detail) <= DETAIL_MAX_CHARS else entry.detail[: DETAIL_MAX_CHARS - 1] + "…"
+    detail = timeline_detail(entry.note, source_names)
+    if len(detail) > DETAIL_MAX_CHARS:
+        detail = detail[: DETAIL_MAX_CHARS - 1] + "…"
     return {
         "stage": entry.stage.value,
         "at": datetime.fromtimestamp(entry.at, UTC).isoformat(timespec="seconds"),

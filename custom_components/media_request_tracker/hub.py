@@ -8,7 +8,7 @@ store. Services never see the hub: each gets a `ServicePort` (see `port`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 import logging
 from typing import Any
@@ -39,6 +39,7 @@ from .settings import ServiceConfig
 from .store import TrackerStore
 from .trace import TraceRecorder, TraceService
 from .tracker import DEFAULT_STALL_AFTER, Change, Evidence, Stage, TrackedRequest, Tracker
+from .words import stall_issue, stall_reason
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ class TrackerHub:
         if not changes:
             return
         for change in changes:
-            if change.request.stalled_reason is not None or change.request.key in self._stall_issues:
+            if change.request.stall is not None or change.request.key in self._stall_issues:
                 self._sync_stall_issue(change.request)
             if change.old_stage is None:
                 async_dispatcher_send(self.hass, self.signal_new_request, change)
@@ -161,7 +162,7 @@ class TrackerHub:
         """The stage-changed bus event (and the event entity, and the logbook through the event)."""
         unique_id = request_unique_id(self.entry.entry_id, change.request.key)
         entity_id = er.async_get(self.hass).async_get_entity_id("sensor", DOMAIN, unique_id)
-        data = stage_changed_event_data(entity_id, change)
+        data = stage_changed_event_data(entity_id, change, self.source_names)
         self.hass.bus.async_fire(EVENT_STAGE_CHANGED, data)
         async_dispatcher_send(self.hass, self.signal_stage_changed, data)
 
@@ -214,7 +215,7 @@ class TrackerHub:
             if domain != DOMAIN or not issue_id.startswith(STALLED_ISSUE_PREFIX):
                 continue
             request = self.tracker.requests.get(issue_id.removeprefix(STALLED_ISSUE_PREFIX))
-            if request is None or request.stalled_reason is None:
+            if request is None or request.stall is None:
                 ir.async_delete_issue(self.hass, DOMAIN, issue_id)
             else:
                 self._stall_issues.add(request.key)
@@ -223,24 +224,23 @@ class TrackerHub:
     def _sync_stall_issue(self, request: TrackedRequest) -> None:
         """A stalled request has a repair issue saying why; it goes when the request moves again."""
         issue_id = f"{STALLED_ISSUE_PREFIX}{request.key}"
-        if request.stalled_reason is None:
+        if request.stall is None:
             if request.key in self._stall_issues:
                 self._stall_issues.discard(request.key)
                 ir.async_delete_issue(self.hass, DOMAIN, issue_id)
             return
         self._stall_issues.add(request.key)
+        translation_key, placeholders = stall_issue(
+            request.stall, title=display_name(request), stage=request.stage.value, names=self.source_names
+        )
         ir.async_create_issue(
             self.hass,
             DOMAIN,
             issue_id,
             is_fixable=False,
             severity=ir.IssueSeverity.WARNING,
-            translation_key="request_stalled",
-            translation_placeholders={
-                "title": display_name(request),
-                "stage": request.stage.value.replace("_", " "),
-                "reason": request.stalled_reason,
-            },
+            translation_key=translation_key,
+            translation_placeholders=placeholders,
         )
 
     # --- how people see it ---------------------------------------------------------------------------------
@@ -261,7 +261,9 @@ class TrackerHub:
         return self.recorder.export(names, dict(self.entry.options))
 
 
-def stage_changed_event_data(entity_id: str | None, change: Change) -> dict[str, Any]:
+def stage_changed_event_data(
+    entity_id: str | None, change: Change, source_names: Mapping[str, str]
+) -> dict[str, Any]:
     """The data of a stage-changed event: enough for an automation to notify the right person.
 
     `entity_id` is the request sensor's, None while the sensor is not in the entity registry (yet).
@@ -276,6 +278,6 @@ def stage_changed_event_data(entity_id: str | None, change: Change) -> dict[str,
         "from_stage": change.old_stage.value if change.old_stage else None,
         "to_stage": change.new_stage.value,
         "requested_by": request.requested_by,
-        "stalled_reason": request.stalled_reason,
+        "stalled_reason": None if request.stall is None else stall_reason(request.stall, source_names),
         "at": dt_util.utc_from_timestamp(request.stage_since).isoformat(),
     }

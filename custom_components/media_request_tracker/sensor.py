@@ -159,7 +159,7 @@ SUMMARIES: tuple[SummaryDescription, ...] = (
     SummaryDescription(
         key="stalled",
         translation_key="stalled",
-        count_fn=lambda tracker: sum(r.stalled_reason is not None for r in tracker.requests.values()),
+        count_fn=lambda tracker: sum(r.stall is not None for r in tracker.requests.values()),
     ),
 )
 

@@ -68,6 +68,7 @@ async def test_restart_restores_every_request_and_timeline(
         assert [step["stage"] for step in film_timeline] == [
             "requested",
             "approved",
+            "searching",
             "grabbing",
             "downloading",
             "downloaded",

@@ -72,7 +72,13 @@ async def test_evidence_creates_a_sensor_with_the_documented_attributes(
     assert attributes["download_speed"] == 100
     assert attributes["eta"] == 20
     assert attributes["stalled"] is False
-    assert [step["stage"] for step in attributes["timeline"]] == ["requested", "approved", "grabbing", "downloading"]
+    assert [step["stage"] for step in attributes["timeline"]] == [
+        "requested",
+        "approved",
+        "searching",
+        "grabbing",
+        "downloading",
+    ]
     assert set(attributes["timeline"][0]) == {"stage", "at", "source", "detail", "inferred"}
 
 

@@ -42,7 +42,7 @@ async def test_a_stalled_import_raises_and_clears_its_repair_issue(
     assert "Shokofin" in attributes["stalled_reason"], "anime: the VFS hint"
     issue = issue_registry.async_get_issue(DOMAIN, f"stalled_{key}")
     assert issue is not None
-    assert issue.translation_key == "request_stalled"
+    assert issue.translation_key == "stalled_not_in_library"
     assert issue.translation_placeholders["title"] == "The Film (1999)"
     assert hass.states.get("sensor.media_request_tracker_stalled_requests").state == "1"
 

@@ -98,3 +98,21 @@ class BlackHole(SimulatedService):
     def hook_url(self, webhook_id: str = WEBHOOK_ID) -> str:
         """A Home-Assistant-like webhook URL that never answers."""
         return f"{self.url}/api/webhook/{webhook_id}"
+
+
+class PathServer(SimulatedService):
+    """A JSON API that answers each GET path with its own body and records the queries it was asked."""
+
+    def __init__(self, bodies: dict[str, Any]) -> None:
+        self.bodies = bodies
+        self.asked: list[tuple[str, dict[str, str]]] = []
+        super().__init__()
+
+    def setup_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_get("/{tail:.*}", self._answer)
+
+    async def _answer(self, request: web.Request) -> web.Response:
+        self.asked.append((request.path, dict(request.query)))
+        if request.path not in self.bodies:
+            return web.json_response({"message": "NotFound"}, status=404)
+        return web.json_response(self.bodies[request.path])

@@ -140,3 +140,41 @@ def test_fuzz_broken_rows(data: st.DataObject, index: int) -> None:
     if not isinstance(row, dict):
         return
     check(Torrent.from_api(str(row.get("hash", "")), row))
+
+
+@pytest.mark.parametrize(
+    ("name", "state"), [("Skyward.Tide.2021.1080p.BluRay.x265-ANIGRP", "missingFiles"), ("Broken.Download", "error")]
+)
+def test_an_error_names_its_state_and_the_client(name: str, state: str) -> None:
+    progress = evidence_of(name)
+    assert isinstance(progress, DownloadProgress)
+    assert (progress.problem, progress.client) == (state, "qBittorrent")
+
+
+def stalled_row(**counts: int) -> dict[str, Any]:
+    [row] = [row for row in fixture("qbittorrent", "torrents") if row["name"] == "Stalled.Download"]
+    row = {key: value for key, value in row.items() if key not in ("num_seeds", "num_complete")}
+    return row | counts
+
+
+@pytest.mark.parametrize(
+    ("counts", "seeds"),
+    [
+        ({"num_seeds": 0, "num_complete": 0}, 0),
+        ({"num_seeds": 0}, 0),
+        ({"num_seeds": 0, "num_complete": 4}, 4),
+        ({"num_seeds": 1, "num_complete": -1}, 1),
+        ({}, None),
+    ],
+)
+def test_a_stalled_torrent_says_how_many_seeds_it_has(counts: dict[str, int], seeds: int | None) -> None:
+    [progress] = torrent_evidence(torrent_from_row(stalled_row(**counts)), source=SOURCE, at=AT)
+    assert isinstance(progress, DownloadProgress)
+    assert progress.phase is DownloadPhase.STALLED
+    assert progress.seeds == seeds
+
+
+def test_seeds_are_said_only_of_a_stalled_torrent() -> None:
+    progress = evidence_of("The.Quiet.Orchard.2018.1080p.WEB-DL.DDP5.1.H.264-GRPX")
+    assert isinstance(progress, DownloadProgress)
+    assert progress.seeds is None, "a moving torrent with no seed connected is fine (peers send data)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from custom_components.media_request_tracker.sources.arr.parser import parse_webhook
 from custom_components.media_request_tracker.tracker.evidence import FilesImported
+from custom_components.media_request_tracker.words import timeline_detail
 
 from .parser_support import fixture
 
@@ -24,7 +25,7 @@ def test_radarr_upgrade_import_names_the_files_it_replaced() -> None:
     assert isinstance(imported, FilesImported)
     assert imported.upgrade
     assert imported.replaced == (old_path,)
-    assert imported.describe() == "upgraded to The.Quiet.Orchard.2018.2160p.Remux.mkv"
+    assert timeline_detail(imported.describe()) == "upgraded to The.Quiet.Orchard.2018.2160p.Remux.mkv"
 
 
 def test_a_file_deleted_for_an_upgrade_is_no_deletion() -> None:

@@ -26,6 +26,7 @@ from custom_components.media_request_tracker.tracker import (
     RequestCreated,
     RequestDeclined,
     RequestFailed,
+    SearchCompleted,
     TrackedRequest,
     make_ids,
 )
@@ -73,6 +74,17 @@ def feed(request: TrackedRequest, *evidence: Evidence) -> Outcome:
         outcome = apply(request, item)
     assert outcome is not None
     return outcome
+
+
+def added(*, at: float = 1.5, media: MediaInfo = FILM) -> MediaAdded:
+    """Radarr added the movie (Seerr handed it over) and looks for a release."""
+    return MediaAdded(source="radarr", at=at, ids=movie_ids(arr_item=11, arr_instance="radarr"), media=media)
+
+
+def searched(search_id: int, *, at: float, grabbed: int = 0, media: MediaInfo = FILM) -> SearchCompleted:
+    """Radarr finished a search for the movie (its `MoviesSearch` command), grabbing `grabbed` releases."""
+    ids = movie_ids(arr_item=11, arr_instance="radarr")
+    return SearchCompleted(source="radarr", at=at, ids=ids, media=media, search_id=str(search_id), grabbed=grabbed)
 
 
 def grab(
@@ -189,6 +201,9 @@ def one_of_each() -> list[Evidence]:
         RequestDeclined(source="seerr", ids=movie, reason="no room", **common),
         RequestFailed(source="seerr", ids=movie, reason="Radarr down", **common),
         MediaAdded(source="radarr", ids=movie_ids(arr_item=11, arr_instance="radarr"), **common),
+        SearchCompleted(
+            source="radarr", ids=movie_ids(arr_item=11, arr_instance="radarr"), search_id="5", grabbed=1, **common
+        ),
         ReleaseGrabbed(source="radarr", ids=download, release="The.Film.1080p", size=4_000, indexer="nyaa", **common),
         DownloadProgress(
             source="qbit",
@@ -198,6 +213,9 @@ def one_of_each() -> list[Evidence]:
             download_speed=1_000,
             eta=3_600,
             phase=DownloadPhase.STALLED,
+            seeds=0,
+            client="qBittorrent",
+            problem="stalledDL",
             **common,
         ),
         DownloadCompleted(source="qbit", ids=qbit_ids(HASH_A), size=4_000, **common),

@@ -18,11 +18,13 @@ from custom_components.media_request_tracker.tracker import (
     FilesImported,
     ImportedFile,
     LibraryItemFound,
+    MediaAdded,
     MediaInfo,
     MediaType,
     ReleaseGrabbed,
     RequestApproved,
     RequestCreated,
+    SearchCompleted,
     Stage,
     make_ids,
 )
@@ -50,8 +52,19 @@ def _movie_ids(**extra: object) -> frozenset[tuple]:
     return make_ids(tmdb=603, media_type="movie", **extra)  # type: ignore[arg-type]
 
 
-def movie(*, anime: bool = False, retry: bool = False, metadata_first: bool = True) -> Lifecycle:
-    """A movie from request to library; optionally anime (through Shoko) and with a failed first download."""
+def movie(
+    *,
+    anime: bool = False,
+    retry: bool = False,
+    metadata_first: bool = True,
+    searches: int = 0,
+    replaced_error: bool = False,
+) -> Lifecycle:
+    """A movie from request to library; optionally anime (through Shoko) and with a failed first download.
+
+    `searches`: Radarr adds the movie and searches that often in vain before a release turns up. `replaced_error`:
+    qBittorrent reports the first download's files missing and Radarr grabs another release without failing it.
+    """
     media = MediaInfo(title="The Film", year=1999, media_type=MediaType.MOVIE, anime=anime, requested_by="ana")
     seerr = _movie_ids(seerr_request=7, seerr_instance="seerr")
     radarr = "radarr"
@@ -59,8 +72,24 @@ def movie(*, anime: bool = False, retry: bool = False, metadata_first: bool = Tr
         RequestCreated(source="seerr", at=1, ids=seerr, media=media),
         RequestApproved(source="seerr", at=2, ids=seerr, media=media),
     ]
+    if searches:
+        arr = _movie_ids(arr_item=11, arr_instance=radarr)
+        evidence.append(MediaAdded(source=radarr, at=2.1, ids=arr, media=media))
+        evidence += [
+            SearchCompleted(source=radarr, at=2.2 + n / 10, ids=arr, media=media, search_id=str(n), grabbed=0)
+            for n in range(searches)
+        ]
     failed: frozenset[str] = frozenset()
     download = MOVIE_HASH
+    if replaced_error:
+        errored = make_ids(download_ids=(MOVIE_HASH.lower(),))
+        evidence += [
+            _grab(radarr, MOVIE_HASH, 3, media),
+            DownloadProgress(
+                source="qbit", at=4, ids=errored, progress=0.4, size=4_000, phase=DownloadPhase.ERROR, problem="x"
+            ),
+        ]
+        download = RETRY_HASH
     if retry:
         failed = frozenset({MOVIE_HASH.lower()})
         evidence += [
@@ -105,6 +134,7 @@ def movie(*, anime: bool = False, retry: bool = False, metadata_first: bool = Tr
             LibraryItemFound(source="jellyfin", at=12, ids=make_ids(tmdb=603, media_type="movie", jellyfin_item="j1"))
         )
     name = f"{'anime ' if anime else ''}movie{' retried' if retry else ''}"
+    name += f"{' searched' if searches else ''}{' replacing an error' if replaced_error else ''}"
     return Lifecycle(name, evidence, failed_downloads=failed)
 
 
@@ -285,6 +315,8 @@ LIFECYCLES = {
         movie(retry=True),
         movie(anime=True),
         movie(anime=True, retry=True),
+        movie(searches=3),
+        movie(replaced_error=True),
         series(),
         series(per_episode=True),
         series(anime=True),

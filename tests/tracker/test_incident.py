@@ -30,6 +30,7 @@ from custom_components.media_request_tracker.tracker import (
     Tracker,
     make_ids,
 )
+from tests.tracker.words_support import detail_text, stall_text
 
 TMDB = 916224
 HASH = "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4"  # as Radarr reports it
@@ -135,6 +136,7 @@ def test_incident_ends_available_with_downloaded_in_the_timeline(
     assert timeline == [
         Stage.REQUESTED,
         Stage.APPROVED,
+        Stage.SEARCHING,
         Stage.GRABBING,
         Stage.DOWNLOADING,
         Stage.DOWNLOADED,
@@ -145,7 +147,7 @@ def test_incident_ends_available_with_downloaded_in_the_timeline(
     downloaded = request.timeline[timeline.index(Stage.DOWNLOADED)]
     assert not downloaded.inferred, "qBittorrent's late completion is the proof of `downloaded`"
     assert downloaded.source == "qbit"
-    assert [entry.detail for entry in request.timeline if "metadata" in entry.detail.lower()] == []
+    assert [detail_text(entry) for entry in request.timeline if "metadata" in detail_text(entry).lower()] == []
 
     # The size shown was the real one from the grab on, never the 0 of the metadata report.
     assert sizes[:2] == [None, None]
@@ -177,7 +179,7 @@ def test_incident_correlates_shoko_by_file_name_and_jellyfin_by_shoko_series(
     assert request.ids_of(IdKind.ANIDB) == [str(ANIDB)]
     assert request.ids_of(IdKind.JELLYFIN_ITEM) == ["a6f1c0de51d24d4c9f0e4e1b7d2c9a11"]
     assert request.ids_of(IdKind.TMDB_MOVIE) == [str(TMDB)]
-    assert request.stalled_reason is None
+    assert stall_text(request) is None
 
 
 def test_incident_evidence_delivered_again_changes_nothing() -> None:

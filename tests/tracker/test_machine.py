@@ -28,6 +28,7 @@ from custom_components.media_request_tracker.tracker import (
 )
 from custom_components.media_request_tracker.tracker.model import MAX_TIMELINE, TrackedRequest
 from custom_components.media_request_tracker.tracker.stages import PROGRESS_STAGES
+from tests.tracker.words_support import detail_text, stall_text
 
 from .builders import (
     FILM,
@@ -36,6 +37,7 @@ from .builders import (
     HASH_C,
     MOVIE_PATH,
     SHOW,
+    added,
     completed,
     episode_path,
     episodes_imported,
@@ -71,7 +73,7 @@ def timeline(request: TrackedRequest) -> list[tuple[Stage, bool]]:
 
 def available_movie() -> TrackedRequest:
     request = new_request()
-    feed(request, created(), approved(), grab(), progress(), completed(), movie_imported(), in_library())
+    feed(request, created(), approved(), added(at=2.5), grab(), progress(), completed(), movie_imported(), in_library())
     assert request.stage is Stage.AVAILABLE
     return request
 
@@ -92,13 +94,14 @@ def test_jump_forward_records_the_skipped_stages_as_inferred() -> None:
     assert timeline(request) == [
         (Stage.REQUESTED, False),
         (Stage.APPROVED, True),
+        (Stage.SEARCHING, True),
         (Stage.GRABBING, True),
         (Stage.DOWNLOADING, True),
         (Stage.DOWNLOADED, True),
         (Stage.IMPORTING, False),
     ]
     for entry in request.timeline[1:-1]:
-        assert entry.detail == "inferred from: imported"
+        assert detail_text(entry) == "inferred from: imported"
         assert entry.source == "radarr"
         assert entry.at == 6
 
@@ -106,7 +109,12 @@ def test_jump_forward_records_the_skipped_stages_as_inferred() -> None:
 def test_first_evidence_past_requested_infers_the_start_of_the_path() -> None:
     request = new_request()
     feed(request, grab())
-    assert timeline(request) == [(Stage.REQUESTED, True), (Stage.APPROVED, True), (Stage.GRABBING, False)]
+    assert timeline(request) == [
+        (Stage.REQUESTED, True),
+        (Stage.APPROVED, True),
+        (Stage.SEARCHING, True),
+        (Stage.GRABBING, False),
+    ]
 
 
 def test_each_step_in_order_is_seen_and_nothing_is_inferred() -> None:
@@ -143,7 +151,7 @@ def test_late_download_completed_after_the_import_turns_the_inferred_entry_into_
     assert [entry.stage for entry in request.timeline].count(Stage.DOWNLOADED) == 1
     assert not downloaded.inferred
     assert downloaded.source == "qbit"
-    assert downloaded.detail == "download complete"
+    assert detail_text(downloaded) == "download complete"
 
 
 # --- stale and repeated evidence -----------------------------------------------------------------------------
@@ -332,7 +340,7 @@ def test_failure_of_the_current_download_fails_the_request() -> None:
     assert outcome.new_stage is Stage.FAILED
     assert request.stage is Stage.FAILED
     assert request.timeline[-1].stage is Stage.FAILED
-    assert request.timeline[-1].detail == "download failed: no seeders"
+    assert detail_text(request.timeline[-1]) == "download failed: no seeders"
     assert not request.timeline[-1].inferred
 
 
@@ -406,7 +414,7 @@ def test_problem_timeline_entry_is_never_marked_inferred() -> None:
     feed(request, created(), RequestDeclined(source="seerr", at=3, ids=SEERR))
     assert request.timeline[-1].stage is Stage.DECLINED
     assert not request.timeline[-1].inferred
-    assert request.timeline[-1].detail == "declined"
+    assert detail_text(request.timeline[-1]) == "declined"
 
 
 # --- Shoko matching --------------------------------------------------------------------------------------------
@@ -426,7 +434,7 @@ def test_file_shoko_cannot_match_is_match_failed_until_matched_by_hand() -> None
 
     feed(request, shoko(AnimeFileNotMatched, 8, reason="no AniDB release"))
     assert request.stage is Stage.MATCH_FAILED
-    assert request.timeline[-1].detail == "Shoko could not match the file: no AniDB release"
+    assert detail_text(request.timeline[-1]) == "Shoko could not match the file: no AniDB release"
 
     outcome = feed(request, shoko(AnimeFileMatched, 9))
     assert outcome.old_stage is Stage.MATCH_FAILED
@@ -513,12 +521,12 @@ def test_import_blocked_sets_the_stalled_reason_and_a_stage_change_clears_it() -
     assert outcome.changed
     assert not outcome.stage_changed
     assert request.stage is Stage.DOWNLOADED
-    assert request.stalled_reason == "import needs attention: no files found"
+    assert stall_text(request) == "import needs attention: no files found"
     assert not feed(request, blocked).changed
 
     feed(request, movie_imported(at=7))
     assert request.stage is Stage.IMPORTING
-    assert request.stalled_reason is None
+    assert stall_text(request) is None
 
 
 # --- series --------------------------------------------------------------------------------------------------
@@ -701,7 +709,7 @@ def test_timeline_is_capped_keeping_the_first_entry_and_the_newest() -> None:
     assert len(request.timeline) == MAX_TIMELINE
     assert request.timeline[0] is first
     assert request.timeline[0].stage is Stage.REQUESTED
-    total = 2 + 2 * cycles  # requested, the inferred approved, then the cycles
+    total = 3 + 2 * cycles  # requested, the inferred approved and searching, then the cycles
     assert request.timeline_dropped == total - MAX_TIMELINE
     assert request.timeline[-1].stage is Stage.FAILED
     assert request.timeline[-1].at == 11 + 2 * (cycles - 1)

@@ -161,3 +161,15 @@ def test_stale_progress_never_moves_a_request_back(data: st.DataObject) -> None:
     for item in stale:
         tracker.apply(item)
     assert request.stage is Stage.AVAILABLE
+
+
+@pytest.mark.parametrize("name", sorted(LIFECYCLES))
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_a_finished_request_shows_full_progress_and_no_dead_download(name: str, data: st.DataObject) -> None:
+    """Whatever the order, an available request shows 100 % (or nothing), and no replaced download's figures."""
+    lifecycle = LIFECYCLES[name]
+    for request in lifecycle_requests(deliver(data.draw(deliveries(lifecycle)))[0], lifecycle).values():
+        assert request.progress in (1.0, None)
+        assert request.eta is None
+        assert request.stall is None, "trouble reported before the download finished is history"

@@ -15,13 +15,16 @@ from custom_components.media_request_tracker.tracker import (
     AnimeFileMatched,
     AnimeFileNotMatched,
     DownloadFailed,
+    DownloadPhase,
     DownloadProgress,
     ImportBlocked,
     LibraryItemFound,
     MediaInfo,
     MediaType,
+    Note,
     RequestApproved,
     RequestDeclined,
+    SearchCompleted,
     Stage,
     TrackedRequest,
     Tracker,
@@ -40,10 +43,12 @@ from custom_components.media_request_tracker.tracker.serialization import (
     migrate_version_1,
     stored_request,
 )
+from tests.tracker.words_support import detail_text, stall_text
 
 from .builders import (
     HASH_A,
     HASH_B,
+    HASH_C,
     completed,
     episode_path,
     episodes_imported,
@@ -65,7 +70,7 @@ ANIME_SHOW = MediaInfo(
     requested_by="bo",
     seasons=frozenset({1}),
 )
-EP1, EP2, EP3 = frozenset({(1, 1)}), frozenset({(1, 2)}), frozenset({(1, 3)})
+EP1, EP2, EP3, EP4 = frozenset({(1, 1)}), frozenset({(1, 2)}), frozenset({(1, 3)}), frozenset({(1, 4)})
 
 
 def round_trip(tracker: Tracker) -> Tracker:
@@ -81,6 +86,8 @@ def busy_tracker() -> tuple[Tracker, TrackedRequest]:
     tracker = Tracker()
     seerr = show_ids(seerr_request=8, seerr_instance="seerr", imdb="tt0944947")
     tracker.apply(RequestApproved(source="seerr", at=1, ids=seerr, media=ANIME_SHOW, automatic=True))
+    sonarr = show_ids(arr_item=23, arr_instance="sonarr")
+    tracker.apply(SearchCompleted(source="sonarr", at=1.5, ids=sonarr, media=ANIME_SHOW, search_id="41", grabbed=0))
     # Episode 1: a hybrid torrent that qBittorrent names by two hashes, imported and matched by Shoko.
     tracker.apply(
         grab(HYBRID_V1.upper(), at=2, media=ANIME_SHOW, episodes=EP1, source="sonarr", arr_item=23, indexer="nyaa")
@@ -106,6 +113,12 @@ def busy_tracker() -> tuple[Tracker, TrackedRequest]:
     tracker.apply(grab(HASH_B, at=11, media=ANIME_SHOW, episodes=EP3, source="sonarr", arr_item=23))
     tracker.apply(progress(HASH_B, 0.2, at=12, size=1_100, speed=300, episodes=EP3))
     tracker.apply(DownloadFailed(source="sonarr", at=13, ids=qbit_ids(HASH_B), reason="stalled", episodes=EP3))
+    # Episode 4: qBittorrent reports its files missing.
+    tracker.apply(grab(HASH_C, at=13.5, media=ANIME_SHOW, episodes=EP4, source="sonarr", arr_item=23))
+    error = DownloadProgress(
+        source="qbit", at=13.6, ids=qbit_ids(HASH_C), phase=DownloadPhase.ERROR, client="qBittorrent", problem="x"
+    )
+    tracker.apply(error)
     tracker.apply(RequestDeclined(source="seerr", at=14, ids=seerr, reason="late decline"))
     tracker.apply(ImportBlocked(source="sonarr", at=15, ids=qbit_ids(HASH_B), reason="sample"))
     tracker.apply(
@@ -136,6 +149,8 @@ def test_busy_tracker_sets_every_request_field() -> None:
     assert any(f.unmatched_reason for f in files)
     assert any(d.failed for d in request.downloads.values())
     assert any(entry.inferred for entry in request.timeline)
+    assert request.stall is not None
+    assert any(d.trouble for d in request.downloads.values())
     assert {type(e).__name__ for e in one_of_each()} == set(EVIDENCE_TYPES)
 
 
@@ -338,3 +353,22 @@ def test_version_1_store_data_migrates_to_the_same_requests() -> None:
 def test_version_1_migration_refuses_what_it_cannot_read(data: Any) -> None:
     with pytest.raises(SchemaError):
         migrate_version_1(data)
+
+
+def test_a_store_from_before_notes_loads_its_english_as_text_notes() -> None:
+    tracker, request = busy_tracker()
+    data = json.loads(json.dumps(dump_tracker(tracker)))
+    (stored,) = data["requests"]
+    del stored["stall"]
+    stored["stalled_reason"] = "no download progress for 61 min: the torrent may have no seeds"
+    for entry in stored["timeline"]:
+        entry[3] = "requested by bo"
+    loaded = Tracker()
+
+    load_tracker(data, loaded)
+
+    restored = loaded.requests[request.key]
+    assert restored.stall == Note.text("no download progress for 61 min: the torrent may have no seeds")
+    assert stall_text(restored) == "no download progress for 61 min: the torrent may have no seeds"
+    assert {entry.note for entry in restored.timeline} == {Note.text("requested by bo")}
+    assert {detail_text(entry) for entry in restored.timeline} == {"requested by bo"}

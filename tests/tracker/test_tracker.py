@@ -30,6 +30,7 @@ from custom_components.media_request_tracker.tracker import (
 )
 from custom_components.media_request_tracker.tracker.evidence import EVIDENCE_TYPES
 from custom_components.media_request_tracker.tracker.tracker import MAX_PENDING
+from tests.tracker.words_support import detail_text, stall_text
 
 from .builders import (
     FILM,
@@ -371,7 +372,7 @@ def test_apply_to_a_chosen_request_whatever_its_ids() -> None:
     assert [(c.request.key, c.old_stage, c.new_stage) for c in changes] == [
         (request.key, Stage.DOWNLOADING, Stage.AVAILABLE)
     ]
-    assert request.timeline[-1].detail == "available according to user"
+    assert detail_text(request.timeline[-1]) == "available according to user"
     assert tracker.apply_to(request.key, RequestAvailable(source="user", at=4)) == []
 
 
@@ -399,7 +400,7 @@ def stall_reasons(tracker: Tracker, now: float) -> dict[str, str | None]:
     for change in changes:
         assert change.old_stage is change.new_stage
         assert not change.stage_changed
-    return {c.request.key: c.request.stalled_reason for c in changes}
+    return {c.request.key: stall_text(c.request) for c in changes}
 
 
 def request_at(*evidence: Evidence) -> tuple[Tracker, TrackedRequest]:
@@ -429,7 +430,6 @@ ANIME = MediaInfo(title="The Film", media_type=MediaType.MOVIE, anime=True)
         ((grab(at=0),), Stage.GRABBING, "qBittorrent received it"),
         ((grab(at=0), _metadata(0)), Stage.DOWNLOADING, "fetching metadata"),
         ((grab(at=0), _phase(DownloadPhase.PAUSED, 0)), Stage.DOWNLOADING, "paused"),
-        ((grab(at=0), _phase(DownloadPhase.ERROR, 0)), Stage.DOWNLOADING, "free disk space"),
         ((grab(at=0), progress(at=0)), Stage.DOWNLOADING, "no seeds"),
         ((grab(at=0), completed(at=0)), Stage.DOWNLOADED, "Radarr has not imported it"),
         ((grab(at=0), movie_imported(at=0)), Stage.IMPORTING, "scan the library"),
@@ -448,46 +448,46 @@ def test_stall_reason_is_specific_to_the_stage(evidence: tuple[Evidence, ...], s
     allowed = DEFAULT_STALL_AFTER[stage]
 
     assert stall_reasons(tracker, now=allowed - 1) == {}
-    assert request.stalled_reason is None
+    assert stall_text(request) is None
 
     reasons = stall_reasons(tracker, now=allowed)
     assert list(reasons) == [request.key]
-    assert words in (request.stalled_reason or "")
+    assert words in (stall_text(request) or "")
     assert request.stage is stage, "a stalled request keeps its stage"
 
 
 def test_importing_stall_reason_does_not_mention_shokofin_for_other_media() -> None:
     tracker, request = request_at(grab(at=0), movie_imported(at=0))
     stall_reasons(tracker, now=DEFAULT_STALL_AFTER[Stage.IMPORTING])
-    assert request.stalled_reason is not None
-    assert "Shokofin" not in request.stalled_reason
+    assert stall_text(request) is not None
+    assert "Shokofin" not in stall_text(request)
 
 
 def test_stall_reason_says_how_long() -> None:
     tracker, request = request_at(seerr_request(7, at=0))
     stall_reasons(tracker, now=3 * 86400)
-    assert request.stalled_reason is not None
-    assert "3 days ago" in request.stalled_reason
+    assert stall_text(request) is not None
+    assert "3 days ago" in stall_text(request)
 
 
 def test_stall_does_not_fire_again_while_stalled() -> None:
     tracker, request = request_at(grab(at=0))
-    assert stall_reasons(tracker, now=HOUR) == {request.key: request.stalled_reason}
-    first = request.stalled_reason
+    assert stall_reasons(tracker, now=HOUR) == {request.key: stall_text(request)}
+    first = stall_text(request)
 
     assert stall_reasons(tracker, now=5 * HOUR) == {}
-    assert request.stalled_reason == first
+    assert stall_text(request) == first
 
 
 def test_download_progress_lifts_a_stall_and_reports_that_as_a_change() -> None:
     tracker, request = request_at(grab(at=0), progress(fraction=0.1, at=0))
     stall_reasons(tracker, now=HOUR)
-    assert request.stalled_reason is not None
+    assert stall_text(request) is not None
 
     changes = tracker.apply(progress(fraction=0.2, at=HOUR + 1))
 
     assert [c.request.key for c in changes] == [request.key]
-    assert request.stalled_reason is None
+    assert stall_text(request) is None
     assert stall_reasons(tracker, now=2 * HOUR) == {}, "progress is activity"
 
 
@@ -495,7 +495,7 @@ def test_reports_without_progress_do_not_keep_a_download_from_stalling() -> None
     tracker, request = request_at(grab(at=0), progress(fraction=0.1, at=0))
     for minute in range(1, 60):
         tracker.apply(progress(fraction=0.1, at=minute * 60))
-    assert stall_reasons(tracker, now=HOUR) == {request.key: request.stalled_reason}
+    assert stall_reasons(tracker, now=HOUR) == {request.key: stall_text(request)}
 
 
 def test_finished_and_problem_stages_never_stall() -> None:
@@ -511,4 +511,4 @@ def test_import_blocked_reason_is_kept_by_stall_checks() -> None:
     tracker.apply(ImportBlocked(source="radarr", at=1, ids=movie_ids(download_ids=(HASH_A,)), reason="sample only"))
 
     assert stall_reasons(tracker, now=10 * HOUR) == {}
-    assert request.stalled_reason == "import needs attention: sample only"
+    assert stall_text(request) == "import needs attention: sample only"

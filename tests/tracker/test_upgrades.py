@@ -11,6 +11,7 @@ from custom_components.media_request_tracker.tracker import (
     Tracker,
 )
 from custom_components.media_request_tracker.tracker.serialization import dump_request, load_request
+from tests.tracker.words_support import detail_text
 
 from .builders import FILM, HASH_A, HASH_B, completed, grab, movie_ids, progress
 
@@ -66,7 +67,7 @@ def test_an_upgrade_keeps_the_request_available_and_notes_it_in_the_timeline() -
     assert request.stage is Stage.AVAILABLE
     assert Stage.DELETED not in request.problems
     last = request.timeline[-1]
-    assert (last.stage, last.source, last.detail) == (
+    assert (last.stage, last.source, detail_text(last)) == (
         Stage.AVAILABLE,
         "radarr",
         "upgraded to The.Film.1999.2160p.Remux.mkv",

@@ -27,11 +27,13 @@ from .evidence import (
     RequestCreated,
     RequestDeclined,
     RequestFailed,
+    SearchCompleted,
 )
 from .ids import IdKey, IdKind, make_ids, normalize_download_id
 from .model import TimelineEntry, TrackedRequest
+from .notes import Note
 from .stages import FINISHED_STAGES, PROBLEM_STAGES, PROGRESS_STAGES, Stage
-from .stalls import DEFAULT_STALL_AFTER, StallPolicy
+from .stalls import DEFAULT_STALL_AFTER, STALL_CODES, StallPolicy
 from .tracker import Change, Tracker
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "FINISHED_STAGES",
     "PROBLEM_STAGES",
     "PROGRESS_STAGES",
+    "STALL_CODES",
     "AnimeFileMatched",
     "AnimeFileNotMatched",
     "AnimeFileSeen",
@@ -59,12 +62,14 @@ __all__ = [
     "MediaDeleted",
     "MediaInfo",
     "MediaType",
+    "Note",
     "ReleaseGrabbed",
     "RequestApproved",
     "RequestAvailable",
     "RequestCreated",
     "RequestDeclined",
     "RequestFailed",
+    "SearchCompleted",
     "Stage",
     "StallPolicy",
     "TimelineEntry",

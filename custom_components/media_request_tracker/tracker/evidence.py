@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import ClassVar
 
 from .ids import IdKey
+from .notes import Note
 from .stages import Stage
 
 type EpisodeKey = tuple[int, int]
@@ -67,9 +68,9 @@ class Evidence:
     episodes: frozenset[EpisodeKey] = frozenset()
     """The episodes concerned; empty means the whole request."""
 
-    def describe(self) -> str:
-        """One line for the timeline."""
-        return type(self).__name__
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of(type(self).__name__)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,10 +80,9 @@ class RequestCreated(Evidence):
     stage = Stage.REQUESTED
     creates_request = True
 
-    def describe(self) -> str:
-        """One line for the timeline."""
-        who = self.media.requested_by
-        return f"requested by {who}" if who else "requested"
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of("requested", by=self.media.requested_by)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,9 +93,9 @@ class RequestApproved(Evidence):
     creates_request = True
     automatic: bool = False
 
-    def describe(self) -> str:
-        """One line for the timeline."""
-        return "approved automatically" if self.automatic else "approved"
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of("approved_automatically" if self.automatic else "approved")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,9 +106,9 @@ class RequestDeclined(Evidence):
     creates_request = True
     reason: str = ""
 
-    def describe(self) -> str:
-        """One line for the timeline."""
-        return f"declined: {self.reason}" if self.reason else "declined"
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of("declined", reason=self.reason)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,20 +119,35 @@ class RequestFailed(Evidence):
     creates_request = True
     reason: str = ""
 
-    def describe(self) -> str:
-        """One line for the timeline."""
-        return f"request failed: {self.reason}" if self.reason else "request failed"
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of("request_failed", reason=self.reason)
 
 
 @dataclass(frozen=True, kw_only=True)
 class MediaAdded(Evidence):
-    """Radarr/Sonarr added the movie or series (Seerr handed it over)."""
+    """Radarr/Sonarr have the movie or series (Seerr handed it over) and look for a release."""
 
-    stage = Stage.APPROVED
+    stage = Stage.SEARCHING
 
-    def describe(self) -> str:
-        """One line for the timeline."""
-        return f"added to {self.source}"
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of("added", service=self.source)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SearchCompleted(Evidence):
+    """Radarr/Sonarr finished a search for the media: the result of one of its search commands."""
+
+    stage = Stage.SEARCHING
+    search_id: str = ""
+    """Names the search within its source, so the same search reported twice counts once."""
+    grabbed: int = 0
+    """Releases the search sent to the download client."""
+
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of("search_completed", grabbed=self.grabbed)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,9 +161,9 @@ class ReleaseGrabbed(Evidence):
     size: int | None = None
     indexer: str | None = None
 
-    def describe(self) -> str:
-        """One line for the timeline."""
-        return f"grabbed {self.release}" if self.release else "release grabbed"
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of("grabbed", release=self.release)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,10 +179,16 @@ class DownloadProgress(Evidence):
     download_speed: int = 0
     eta: int | None = None
     phase: DownloadPhase = DownloadPhase.DOWNLOADING
+    seeds: int | None = None
+    """Seeds the client is connected to; None when it does not say."""
+    client: str | None = None
+    """The download client's name, for people ("qBittorrent")."""
+    problem: str | None = None
+    """What the client says is wrong when the phase is an error (its state name or message)."""
 
-    def describe(self) -> str:
-        """One line for the timeline (the phase is a passing state, not a milestone, so it is left out)."""
-        return "download started"
+    def describe(self) -> Note:
+        """What the timeline says of it (the phase is a passing state, not a milestone, so it is left out)."""
+        return Note.of("download_started")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -178,9 +199,9 @@ class DownloadCompleted(Evidence):
     download_scoped = True
     size: int | None = None
 
-    def describe(self) -> str:
-        """One line for the timeline."""
-        return "download complete"
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of("download_complete")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -191,9 +212,9 @@ class DownloadFailed(Evidence):
     download_scoped = True
     reason: str = ""
 
-    def describe(self) -> str:
-        """One line for the timeline."""
-        return f"download failed: {self.reason}" if self.reason else "download failed"
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of("download_failed", reason=self.reason)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -215,13 +236,12 @@ class FilesImported(Evidence):
     replaced: tuple[str, ...] = ()
     """Paths of the files the import replaced (an upgrade's `deletedFiles`)."""
 
-    def describe(self) -> str:
-        """One line for the timeline."""
+    def describe(self) -> Note:
+        """What the timeline says of it."""
         count = len(self.files)
         if self.upgrade and count == 1:
-            return f"upgraded to {self.files[0].path.replace(chr(92), '/').rsplit('/', 1)[-1]}"
-        what = "upgrade imported" if self.upgrade else "imported"
-        return f"{what} ({count} files)" if count > 1 else what
+            return Note.of("upgraded_to", file=self.files[0].path.replace("\\", "/").rsplit("/", 1)[-1])
+        return Note.of("upgrade_imported" if self.upgrade else "imported", files=count if count > 1 else None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -230,9 +250,9 @@ class ImportBlocked(Evidence):
 
     reason: str = ""
 
-    def describe(self) -> str:
-        """One line for the timeline."""
-        return f"import needs attention: {self.reason}" if self.reason else "import needs attention"
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of("import_blocked", reason=self.reason)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -242,9 +262,9 @@ class AnimeFileSeen(Evidence):
     stage = Stage.ANIME_MATCHING
     file_id: str | None = None
 
-    def describe(self) -> str:
-        """One line for the timeline."""
-        return "Shoko is matching the file"
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of("shoko_matching")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -254,9 +274,9 @@ class AnimeFileMatched(Evidence):
     stage = Stage.ANIME_MATCHING
     file_id: str | None = None
 
-    def describe(self) -> str:
-        """One line for the timeline."""
-        return "Shoko matched the file"
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of("shoko_matched")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -267,9 +287,9 @@ class AnimeFileNotMatched(Evidence):
     file_id: str | None = None
     reason: str = ""
 
-    def describe(self) -> str:
-        """One line for the timeline."""
-        return f"Shoko could not match the file: {self.reason}" if self.reason else "Shoko could not match"
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of("shoko_not_matched", reason=self.reason)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -279,9 +299,9 @@ class LibraryItemFound(Evidence):
     stage = Stage.AVAILABLE
     item_type: str | None = None
 
-    def describe(self) -> str:
-        """One line for the timeline."""
-        return f"in the library ({self.item_type})" if self.item_type else "in the library"
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of("in_library", item_type=self.item_type)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -290,9 +310,9 @@ class RequestAvailable(Evidence):
 
     stage = Stage.AVAILABLE
 
-    def describe(self) -> str:
-        """One line for the timeline."""
-        return f"available according to {self.source}"
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of("available_from", service=self.source)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -302,9 +322,9 @@ class MediaDeleted(Evidence):
     stage = Stage.DELETED
     reason: str = ""
 
-    def describe(self) -> str:
-        """One line for the timeline."""
-        return f"deleted: {self.reason}" if self.reason else "deleted"
+    def describe(self) -> Note:
+        """What the timeline says of it."""
+        return Note.of("deleted", reason=self.reason)
 
 
 EVIDENCE_TYPES: dict[str, type[Evidence]] = {
@@ -315,6 +335,7 @@ EVIDENCE_TYPES: dict[str, type[Evidence]] = {
         RequestDeclined,
         RequestFailed,
         MediaAdded,
+        SearchCompleted,
         ReleaseGrabbed,
         DownloadProgress,
         DownloadCompleted,

@@ -29,10 +29,13 @@ from .evidence import (
     ReleaseGrabbed,
     RequestDeclined,
     RequestFailed,
+    SearchCompleted,
 )
 from .ids import IdKind, file_key
-from .model import DownloadFacts, FileFacts, TimelineEntry, TrackedRequest, UnitFacts
+from .model import DownloadFacts, FileFacts, SearchFacts, TimelineEntry, TrackedRequest, UnitFacts
+from .notes import Note
 from .stages import Stage, later, stages_between
+from .stalls import DOWNLOAD_TROUBLES, IMPORT_BLOCKED, NO_RELEASE_FOUND, download_trouble, no_release_found
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,9 @@ def apply(request: TrackedRequest, evidence: Evidence) -> Outcome:
     elif isinstance(evidence, FilesImported) and evidence.upgrade and _imported_keys(evidence) - files_before:
         # An upgrade of media already in place changes no stage, but people want to know the file changed.
         request.add_timeline(TimelineEntry(new_stage, evidence.at, evidence.source, evidence.describe()))
+    changed |= _note_troubles(request, evidence)
+    if isinstance(evidence, SearchCompleted):
+        changed |= _note_searches(request, evidence)
     if changed:
         request.updated_at = max(request.updated_at, evidence.at)
     return Outcome(changed, old_stage, new_stage)
@@ -111,7 +117,9 @@ def _merge_facts(request: TrackedRequest, evidence: Evidence) -> bool:
         case RequestDeclined() | RequestFailed():
             return _add_problem(request, evidence.stage, evidence.reason)
         case ImportBlocked():
-            return _set_stalled(request, evidence.describe())
+            return _set_stall(request, evidence.describe())
+        case SearchCompleted():
+            return _merge_search(request, evidence) | _reach(request, evidence)
         case LibraryItemFound() if request.media_type is MediaType.TV and not evidence.episodes:
             # A new series arrives in the library as one item: its episodes are in once they have a file.
             changed = not request.series_in_library
@@ -154,6 +162,9 @@ def _merge_download(
         changed = True
     if download.superseded:
         return changed
+    if download.first_seen is None or evidence.at < download.first_seen:
+        download.first_seen = evidence.at
+        changed = True
     for episode in evidence.episodes - download.episodes:
         _episode(request, episode)
         download.episodes.add(episode)
@@ -162,6 +173,7 @@ def _merge_download(
         case DownloadFailed():
             if download.failed is None:
                 download.failed = evidence.reason or "failed"
+                download.trouble = None
                 changed = True
         case ReleaseGrabbed():
             changed |= _set_release(request, evidence)
@@ -175,6 +187,7 @@ def _merge_download(
                 eta=0,
                 size=evidence.size or download.size,
                 phase=DownloadPhase.COMPLETED,
+                trouble=None,
             )
     stage = evidence.stage
     if stage is not None and not stage.is_problem and later(download.stage, stage) is not download.stage:
@@ -217,8 +230,8 @@ def _set_progress(request: TrackedRequest, download: DownloadFacts, report: Down
         return False
     if report.progress > download.progress:
         request.last_activity = max(request.last_activity, report.at)
-        if request.stalled_reason and request.stage is Stage.DOWNLOADING:
-            request.stalled_reason = None
+        if request.stall and request.stage is Stage.DOWNLOADING:
+            request.stall = None
     return _set_details(
         download,
         progress=report.progress,
@@ -227,6 +240,7 @@ def _set_progress(request: TrackedRequest, download: DownloadFacts, report: Down
         download_speed=report.download_speed,
         eta=report.eta,
         phase=report.phase,
+        trouble=download_trouble(report.phase, report.seeds, report.client, report.problem),
     )
 
 
@@ -326,11 +340,58 @@ def _add_problem(request: TrackedRequest, stage: Stage | None, reason: str) -> b
     return True
 
 
-def _set_stalled(request: TrackedRequest, reason: str) -> bool:
-    if request.stalled_reason == reason:
+def _set_stall(request: TrackedRequest, reason: Note) -> bool:
+    if request.stall == reason:
         return False
-    request.stalled_reason = reason
+    request.stall = reason
     return True
+
+
+def _merge_search(request: TrackedRequest, evidence: SearchCompleted) -> bool:
+    key = f"{evidence.source}:{evidence.search_id}"
+    if key in request.searches:
+        return False
+    request.searches[key] = SearchFacts(at=evidence.at, grabbed=evidence.grabbed)
+    return True
+
+
+def _note_searches(request: TrackedRequest, evidence: SearchCompleted) -> bool:
+    """While nothing is grabbed, say how many searches found nothing since when, in one timeline line."""
+    if evidence.grabbed or request.stage not in (Stage.APPROVED, Stage.SEARCHING):
+        return False
+    note = no_release_found(request)
+    if note is None or request.stall == note:
+        return False
+    last = request.timeline[-1] if request.timeline else None
+    if last is not None and last.note.code in (NO_RELEASE_FOUND, "search_completed"):
+        # One line that counts the searches, not a line per search.
+        last.note, last.at = note, max(last.at, evidence.at)
+    else:
+        request.add_timeline(TimelineEntry(request.stage, evidence.at, evidence.source, note))
+    request.stall = note
+    return True
+
+
+def _note_troubles(request: TrackedRequest, evidence: Evidence) -> bool:
+    """Show what a download client says is wrong at once: a timeline line (once) and the stall, until it moves."""
+    changed = False
+    # Once every download is done (or the request is in a problem stage), a report of old trouble is history.
+    downloading = not request.stage.is_problem and request.stage.rank <= Stage.DOWNLOADING.rank
+    shown = request.shown_downloads() if downloading else []
+    for download in shown:
+        trouble = download.trouble
+        if trouble is not None and trouble.code not in download.troubles_noted:
+            download.troubles_noted.add(trouble.code)
+            request.add_timeline(TimelineEntry(request.stage, evidence.at, evidence.source, trouble))
+            changed = True
+    current = next((d.trouble for d in shown if d.trouble is not None), None)
+    held = request.stall
+    if held is not None and (held.code == IMPORT_BLOCKED or (current is None and held.code not in DOWNLOAD_TROUBLES)):
+        return changed
+    if held != current:
+        request.stall = current
+        changed = True
+    return changed
 
 
 def _start_over(request: TrackedRequest, evidence: MediaDeleted) -> bool:
@@ -371,7 +432,7 @@ def _confirm_inferred(request: TrackedRequest, evidence: Evidence) -> bool:
         if entry.stage is stage and entry.inferred:
             entry.inferred = False
             entry.source = evidence.source
-            entry.detail = evidence.describe()
+            entry.note = evidence.describe()
             return True
     return False
 
@@ -385,9 +446,9 @@ def _entry_for(request: TrackedRequest, stage: Stage, evidence: Evidence) -> Tim
         return TimelineEntry(stage, evidence.at, evidence.source, evidence.describe())
     proof = request.proofs.get(stage)
     if proof is not None:
-        return TimelineEntry(stage, evidence.at, proof.source, proof.detail)
-    detail = f"inferred from: {evidence.describe()}"
-    return TimelineEntry(stage, evidence.at, evidence.source, detail, inferred=not stage.is_problem)
+        return TimelineEntry(stage, evidence.at, proof.source, proof.note)
+    note = evidence.describe().inferred()
+    return TimelineEntry(stage, evidence.at, evidence.source, note, inferred=not stage.is_problem)
 
 
 def _enter_stage(request: TrackedRequest, stage: Stage, evidence: Evidence) -> None:
@@ -399,4 +460,4 @@ def _enter_stage(request: TrackedRequest, stage: Stage, evidence: Evidence) -> N
     request.stage_since = evidence.at
     request.last_activity = max(request.last_activity, evidence.at)
     if not isinstance(evidence, ImportBlocked):
-        request.stalled_reason = None
+        request.stall = None

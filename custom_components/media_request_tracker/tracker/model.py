@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .evidence import DownloadPhase, EpisodeKey, MediaType
 from .ids import IdKey, IdKind
+from .notes import Note
 from .stages import PROBLEM_STAGES, Stage, later
 
 MAX_TIMELINE = 200
@@ -38,11 +39,44 @@ class DownloadFacts:
     download_speed: int = 0
     eta: int | None = None
     phase: DownloadPhase | None = None
+    first_seen: float | None = None
+    """When any source first reported the attempt: a later attempt for the same media replaces it."""
+    trouble: Note | None = None
+    """What the client last said is wrong with it (an error, no seeds); None while it moves."""
+    troubles_noted: set[str] = field(default_factory=set)
+    """The trouble codes the timeline already shows for it (each once, however often the client flips)."""
 
     @property
     def counts(self) -> bool:
         """Whether this attempt is evidence of progress."""
         return self.failed is None and not self.superseded
+
+    @property
+    def finished(self) -> bool:
+        """Whether the client has every byte."""
+        return self.stage.rank >= Stage.DOWNLOADED.rank
+
+    def replaced_by(self, others: list[DownloadFacts]) -> bool:
+        """Whether later attempts cover everything this unfinished one was for (Radarr grabbed again)."""
+        if self.finished or self.first_seen is None:
+            return False
+        later_ones = [
+            o for o in others if o is not self and o.first_seen is not None and o.first_seen > self.first_seen
+        ]
+        if not later_ones:
+            return False
+        if any(not o.episodes for o in later_ones):
+            return True
+        covered = set().union(*(o.episodes for o in later_ones))
+        return bool(self.episodes) and self.episodes <= covered
+
+
+@dataclass(slots=True)
+class SearchFacts:
+    """One search Radarr/Sonarr ran for the media, and what it grabbed."""
+
+    at: float
+    grabbed: int
 
 
 @dataclass(slots=True)
@@ -73,7 +107,7 @@ class TimelineEntry:
     stage: Stage
     at: float
     source: str
-    detail: str
+    note: Note
     inferred: bool = False
 
 
@@ -110,11 +144,14 @@ class TrackedRequest:
     proofs: dict[Stage, TimelineEntry] = field(default_factory=dict)
     """The first evidence seen for each progress stage: the timeline shows it whenever the stage is entered."""
     timeline: list[TimelineEntry] = field(default_factory=list)
+    searches: dict[str, SearchFacts] = field(default_factory=dict)
+    """Searches Radarr/Sonarr reported, by source and search id."""
     timeline_dropped: int = 0
     stage: Stage = Stage.REQUESTED
     stage_since: float = 0.0
     last_activity: float = 0.0
-    stalled_reason: str | None = None
+    stall: Note | None = None
+    """Why the request is stuck (a code with values), or None while it is not."""
 
     # --- what the facts imply ------------------------------------------------------------------------------
 
@@ -146,7 +183,7 @@ class TrackedRequest:
             return Stage.DELETED
         if progress is not Stage.AVAILABLE and any(f.match_failed for f in self.files_of(episode)):
             return Stage.MATCH_FAILED
-        if progress is None or progress.rank <= Stage.APPROVED.rank:
+        if progress is None or progress.rank <= Stage.SEARCHING.rank:
             failed = Stage.FAILED in self.problems or any(d.failed for d in self.downloads_of(episode))
             if failed:
                 return Stage.FAILED
@@ -191,10 +228,24 @@ class TrackedRequest:
         """Download attempts that count."""
         return [d for d in self.downloads.values() if d.counts]
 
+    def shown_downloads(self) -> list[DownloadFacts]:
+        """Download attempts whose figures people see: those that count and that no later grab replaced."""
+        active = self.active_downloads()
+        return [d for d in active if not d.replaced_by(active)]
+
+    def fruitless_searches(self) -> list[SearchFacts]:
+        """The searches that grabbed nothing, oldest first."""
+        return sorted((s for s in self.searches.values() if not s.grabbed), key=lambda s: s.at)
+
     @property
     def progress(self) -> float | None:
-        """Download progress 0..1 over the attempts that count, weighted by size; None before any."""
-        downloads = [d for d in self.active_downloads() if d.stage is not Stage.GRABBING or d.progress]
+        """Download progress 0..1 over the attempts shown, weighted by size; None before any.
+
+        Once every byte is in, it is 1 (or None when no download was seen), never an average with a dead attempt.
+        """
+        if not self.stage.is_problem and self.stage.rank >= Stage.DOWNLOADED.rank:
+            return 1.0 if any(d.finished for d in self.active_downloads()) else None
+        downloads = [d for d in self.shown_downloads() if d.stage is not Stage.GRABBING or d.progress]
         if not downloads:
             return None
         sized = [d for d in downloads if d.size]
@@ -205,13 +256,13 @@ class TrackedRequest:
 
     @property
     def download_speed(self) -> int:
-        """Bytes per second over the attempts that count."""
-        return sum(d.download_speed for d in self.active_downloads())
+        """Bytes per second over the attempts shown."""
+        return sum(d.download_speed for d in self.shown_downloads())
 
     @property
     def eta(self) -> int | None:
         """Seconds until every download that counts is complete, when the client knows."""
-        etas = [d.eta for d in self.active_downloads() if d.stage is Stage.DOWNLOADING]
+        etas = [d.eta for d in self.shown_downloads() if d.stage is Stage.DOWNLOADING]
         if not etas or any(eta is None for eta in etas):
             return None
         return max(eta for eta in etas if eta is not None)
@@ -219,7 +270,7 @@ class TrackedRequest:
     @property
     def size(self) -> int | None:
         """Bytes of the media: the downloads' sizes, else the grabbed release's, else the imported files'."""
-        sizes = [d.size for d in self.active_downloads() if d.size]
+        sizes = [d.size for d in self.shown_downloads() if d.size]
         if sizes:
             return sum(s for s in sizes if s)
         if self.release_size:
@@ -230,7 +281,7 @@ class TrackedRequest:
     @property
     def download_phase(self) -> DownloadPhase | None:
         """What the download client says the download is doing (the least advanced attempt)."""
-        phased = [d for d in self.active_downloads() if d.phase is not None]
+        phased = [d for d in self.shown_downloads() if d.phase is not None]
         return min(phased, key=lambda d: d.progress).phase if phased else None
 
     @property

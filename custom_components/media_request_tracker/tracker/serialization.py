@@ -18,7 +18,8 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 from .evidence import EVIDENCE_TYPES, DownloadPhase, Evidence, ImportedFile, MediaInfo, MediaType
 from .ids import IdKind
-from .model import DownloadFacts, FileFacts, TimelineEntry, TrackedRequest, UnitFacts
+from .model import DownloadFacts, FileFacts, SearchFacts, TimelineEntry, TrackedRequest, UnitFacts
+from .notes import Note
 from .stages import Stage
 from .tracker import Tracker
 
@@ -90,11 +91,12 @@ def dump_request(request: TrackedRequest) -> dict[str, Any]:
         "episodes": [[s, e, unit.reached] for (s, e), unit in sorted(request.episodes.items())],
         "proofs": [_dump_entry(entry) for entry in request.proofs.values()],
         "timeline": [_dump_entry(entry) for entry in request.timeline],
+        "searches": {key: [search.at, search.grabbed] for key, search in request.searches.items()},
         "timeline_dropped": request.timeline_dropped,
         "stage": request.stage.value,
         "stage_since": request.stage_since,
         "last_activity": request.last_activity,
-        "stalled_reason": request.stalled_reason,
+        "stall": request.stall.to_json() if request.stall else None,
     }
 
 
@@ -126,11 +128,13 @@ def load_request(raw: dict[str, Any]) -> TrackedRequest:
         episodes={(int(s), int(e)): UnitFacts(_stage_or_none(r)) for s, e, r in raw.get("episodes", [])},
         proofs={entry.stage: entry for entry in map(_load_entry, raw.get("proofs", []))},
         timeline=[_load_entry(entry) for entry in raw.get("timeline", [])],
+        searches={str(k): SearchFacts(float(at), int(grabbed)) for k, (at, grabbed) in raw.get("searches", {}).items()},
         timeline_dropped=int(raw.get("timeline_dropped", 0)),
         stage=Stage(raw["stage"]),
         stage_since=float(raw.get("stage_since", raw["created_at"])),
         last_activity=float(raw.get("last_activity", raw["created_at"])),
-        stalled_reason=raw.get("stalled_reason"),
+        # Stores from before notes hold the reason as English text under its old name.
+        stall=_note_or_none(raw.get("stall", raw.get("stalled_reason"))),
     )
 
 
@@ -172,12 +176,16 @@ def migrate_version_1(data: Any) -> dict[str, Any]:
 
 
 def _dump_entry(entry: TimelineEntry) -> list[Any]:
-    return [entry.stage.value, entry.at, entry.source, entry.detail, entry.inferred]
+    return [entry.stage.value, entry.at, entry.source, entry.note.to_json(), entry.inferred]
 
 
 def _load_entry(raw: list[Any]) -> TimelineEntry:
-    stage, at, source, detail, inferred = raw
-    return TimelineEntry(Stage(stage), float(at), str(source), str(detail), bool(inferred))
+    stage, at, source, note, inferred = raw
+    return TimelineEntry(Stage(stage), float(at), str(source), Note.from_json(note), bool(inferred))
+
+
+def _note_or_none(raw: Any) -> Note | None:
+    return None if raw is None else Note.from_json(raw)
 
 
 def _stage_or_none(value: str | None) -> Stage | None:
@@ -195,6 +203,9 @@ def _dump_download(download: DownloadFacts) -> dict[str, Any]:
         "download_speed": download.download_speed,
         "eta": download.eta,
         "phase": download.phase,
+        "first_seen": download.first_seen,
+        "trouble": download.trouble.to_json() if download.trouble else None,
+        "troubles_noted": sorted(download.troubles_noted),
     }
 
 
@@ -209,6 +220,9 @@ def _load_download(raw: dict[str, Any]) -> DownloadFacts:
         download_speed=int(raw.get("download_speed", 0)),
         eta=raw.get("eta"),
         phase=DownloadPhase(raw["phase"]) if raw.get("phase") else None,
+        first_seen=float(raw["first_seen"]) if raw.get("first_seen") is not None else None,
+        trouble=_note_or_none(raw.get("trouble")),
+        troubles_noted={str(code) for code in raw.get("troubles_noted", [])},
     )
 
 

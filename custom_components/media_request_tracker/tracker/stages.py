@@ -10,6 +10,7 @@ class Stage(StrEnum):
 
     REQUESTED = "requested"
     APPROVED = "approved"
+    SEARCHING = "searching"
     GRABBING = "grabbing"
     DOWNLOADING = "downloading"
     DOWNLOADED = "downloaded"
@@ -35,6 +36,7 @@ class Stage(StrEnum):
 PROGRESS_STAGES: tuple[Stage, ...] = (
     Stage.REQUESTED,
     Stage.APPROVED,
+    Stage.SEARCHING,
     Stage.GRABBING,
     Stage.DOWNLOADING,
     Stage.DOWNLOADED,

@@ -1,11 +1,12 @@
-"""When a request counts as stuck, and what a person can do about it."""
+"""When a request counts as stuck, and why: a code with values (`notes.Note`) that the glue puts into words."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .evidence import DownloadPhase
+from .evidence import DownloadPhase, MediaType
 from .model import TrackedRequest
+from .notes import Note
 from .stages import Stage
 
 type StallPolicy = Mapping[Stage, float]
@@ -14,6 +15,7 @@ type StallPolicy = Mapping[Stage, float]
 DEFAULT_STALL_AFTER: dict[Stage, float] = {
     Stage.REQUESTED: 2 * 86400.0,
     Stage.APPROVED: 6 * 3600.0,
+    Stage.SEARCHING: 6 * 3600.0,
     Stage.GRABBING: 30 * 60.0,
     Stage.DOWNLOADING: 60 * 60.0,
     Stage.DOWNLOADED: 30 * 60.0,
@@ -21,70 +23,116 @@ DEFAULT_STALL_AFTER: dict[Stage, float] = {
     Stage.ANIME_MATCHING: 60 * 60.0,
 }
 
+# Stall codes; each is a repair issue's translation key as `stalled_<code>`.
+WAITING_APPROVAL = "waiting_approval"
+NOT_SEARCHED = "not_searched"
+NO_RELEASE_FOUND = "no_release_found"
+NOT_GRABBED = "not_grabbed"
+NOT_STARTED = "not_started"
+FETCHING_METADATA = "fetching_metadata"
+DOWNLOAD_PAUSED = "download_paused"
+DOWNLOAD_ERROR = "download_error"
+NO_SEEDS = "no_seeds"
+NO_PROGRESS = "no_progress"
+NOT_IMPORTED = "not_imported"
+NOT_IN_LIBRARY = "not_in_library"
+NOT_MATCHED = "not_matched"
+IMPORT_BLOCKED = "import_blocked"
 
-def stall_reason(request: TrackedRequest, now: float, policy: StallPolicy) -> str | None:
+STALL_CODES = frozenset(
+    {
+        WAITING_APPROVAL,
+        NOT_SEARCHED,
+        NO_RELEASE_FOUND,
+        NOT_GRABBED,
+        NOT_STARTED,
+        FETCHING_METADATA,
+        DOWNLOAD_PAUSED,
+        DOWNLOAD_ERROR,
+        NO_SEEDS,
+        NO_PROGRESS,
+        NOT_IMPORTED,
+        NOT_IN_LIBRARY,
+        NOT_MATCHED,
+        IMPORT_BLOCKED,
+    }
+)
+DOWNLOAD_TROUBLES = frozenset({DOWNLOAD_ERROR, NO_SEEDS})
+"""Stalls the download client reports at once; they end as soon as the download moves again."""
+
+
+def stall_reason(request: TrackedRequest, now: float, policy: StallPolicy) -> Note | None:
     """Why the request is stuck, or None when it is not (yet)."""
     allowed = policy.get(request.stage)
     idle = now - max(request.last_activity, request.stage_since)
     if allowed is None or idle < allowed:
         return None
-    return _REASONS[request.stage](request, _duration(idle))
+    return _REASONS[request.stage](request, int(idle))
 
 
-def _duration(seconds: float) -> str:
-    minutes = int(seconds // 60)
-    if minutes < 120:
-        return f"{minutes} min"
-    hours = minutes // 60
-    return f"{hours} h" if hours < 48 else f"{hours // 24} days"
+def no_release_found(request: TrackedRequest) -> Note | None:
+    """Radarr/Sonarr searched and found nothing to grab: how often, and since when."""
+    searches = request.fruitless_searches()
+    if not searches:
+        return None
+    return Note.of(NO_RELEASE_FOUND, searches=len(searches), since=int(searches[0].at), service=_arr(request))
 
 
-def _requested(request: TrackedRequest, idle: str) -> str:
-    return f"waiting {idle} for approval in Seerr"
+def download_trouble(phase: DownloadPhase, seeds: int | None, client: str | None, problem: str | None) -> Note | None:
+    """What a download client's report says is wrong at once: an error, or a stalled torrent with no seeds."""
+    if phase is DownloadPhase.ERROR:
+        return Note.of(DOWNLOAD_ERROR, client=client, problem=problem)
+    if phase is DownloadPhase.STALLED and seeds == 0:
+        return Note.of(NO_SEEDS, client=client)
+    return None
 
 
-def _approved(request: TrackedRequest, idle: str) -> str:
-    service = "Sonarr" if request.media_type == "tv" else "Radarr"
-    return (
-        f"approved {idle} ago and no release was grabbed: check {service} for search results, "
-        "indexer errors or a quality profile nothing matches"
-    )
+def _arr(request: TrackedRequest) -> str:
+    return "sonarr" if request.media_type is MediaType.TV else "radarr"
 
 
-def _grabbing(request: TrackedRequest, idle: str) -> str:
-    return f"grabbed {idle} ago and the download has not started: check that qBittorrent received it"
+def _requested(request: TrackedRequest, idle: int) -> Note:
+    return Note.of(WAITING_APPROVAL, idle=idle)
 
 
-def _downloading(request: TrackedRequest, idle: str) -> str:
+def _approved(request: TrackedRequest, idle: int) -> Note:
+    return Note.of(NOT_GRABBED, idle=idle, service=_arr(request))
+
+
+def _searching(request: TrackedRequest, idle: int) -> Note:
+    return no_release_found(request) or Note.of(NOT_SEARCHED, idle=idle, service=_arr(request))
+
+
+def _grabbing(request: TrackedRequest, idle: int) -> Note:
+    return Note.of(NOT_STARTED, idle=idle)
+
+
+def _downloading(request: TrackedRequest, idle: int) -> Note:
     phase = request.download_phase
     if phase is DownloadPhase.METADATA:
-        return f"the torrent has been fetching metadata for {idle}: it may have no peers"
+        return Note.of(FETCHING_METADATA, idle=idle)
     if phase is DownloadPhase.PAUSED:
-        return f"the download has been paused for {idle}: resume it in qBittorrent"
-    if phase is DownloadPhase.ERROR:
-        return f"qBittorrent reports an error for {idle}: check the save path and free disk space"
-    return f"no download progress for {idle}: the torrent may have no seeds"
+        return Note.of(DOWNLOAD_PAUSED, idle=idle)
+    # An error or a lack of seeds the client reported is the stall already (`download_trouble`).
+    return Note.of(NO_PROGRESS, idle=idle)
 
 
-def _downloaded(request: TrackedRequest, idle: str) -> str:
-    service = "Sonarr" if request.media_type == "tv" else "Radarr"
-    return f"downloaded {idle} ago and {service} has not imported it: check Activity > Queue in {service}"
+def _downloaded(request: TrackedRequest, idle: int) -> Note:
+    return Note.of(NOT_IMPORTED, idle=idle, service=_arr(request))
 
 
-def _importing(request: TrackedRequest, idle: str) -> str:
-    reason = f"imported {idle} ago and Jellyfin has not listed it: scan the library"
-    if request.anime:
-        reason += "; with Shokofin, the VFS may need regenerating"
-    return reason
+def _importing(request: TrackedRequest, idle: int) -> Note:
+    return Note.of(NOT_IN_LIBRARY, idle=idle, anime=request.anime or None)
 
 
-def _anime_matching(request: TrackedRequest, idle: str) -> str:
-    return f"Shoko has not matched the file for {idle}: check Shoko's unrecognized files"
+def _anime_matching(request: TrackedRequest, idle: int) -> Note:
+    return Note.of(NOT_MATCHED, idle=idle)
 
 
 _REASONS = {
     Stage.REQUESTED: _requested,
     Stage.APPROVED: _approved,
+    Stage.SEARCHING: _searching,
     Stage.GRABBING: _grabbing,
     Stage.DOWNLOADING: _downloading,
     Stage.DOWNLOADED: _downloaded,

@@ -185,7 +185,7 @@ class Tracker:
         changes = []
         for request in self.requests.values():
             reason = stall_reason(request, now, policy)
-            if reason is not None and request.stalled_reason is None:
-                request.stalled_reason = reason
+            if reason is not None and request.stall is None:
+                request.stall = reason
                 changes.append(Change(request, request.stage, request.stage))
         return changes

@@ -236,6 +236,40 @@ class ArrClient:
         params = {"downloadId": download_id, **self._includes}
         return await self._all_pages("/api/v3/history", params, ArrHistoryRecord.from_json, "history")
 
+    # --- what a request that is searching needs: the media, its history and the searches run for it ------------
+
+    @property
+    def _media_path(self) -> str:
+        return "/api/v3/movie" if self.kind == "radarr" else "/api/v3/series"
+
+    async def media_item(self, arr_id: int) -> Mapping[str, Any]:
+        """The movie (Radarr) or series (Sonarr) with this id, raw, for `parser.parse_media_item`."""
+        path = f"{self._media_path}/{arr_id}"
+        what = f"{self.app_name} {self._media_path}"
+        return read_answer(lambda data: as_object(data, what), await self._api.get(path))
+
+    async def media_history(self, arr_id: int) -> list[Any]:
+        """Every history record of one movie or series, raw, each for `parser.parse_history_record`.
+
+        The per-media history is a plain list (not paged); it holds the grab a missed webhook did not tell.
+        """
+        if self.kind == "radarr":
+            path, params = "/api/v3/history/movie", {"movieId": str(arr_id)}
+        else:
+            path, params = "/api/v3/history/series", {"seriesId": str(arr_id)}
+        what = f"{self.app_name} {path}"
+        return read_answer(lambda data: as_list(data, what), await self._api.get(path, {**params, **self._includes}))
+
+    async def commands(self) -> list[Any]:
+        """The commands the server ran lately (searches among them), raw, each for `parser.parse_command`.
+
+        The server keeps finished commands only for a while (and not across a restart), so a poll that wants
+        every search result reads this more often than that; the tracker counts each search once however often
+        it is read.
+        """
+        what = f"{self.app_name} commands"
+        return read_answer(lambda data: as_list(data, what), await self._api.get("/api/v3/command"))
+
     async def _all_pages[R: (ArrQueueRecord, ArrHistoryRecord)](
         self, path: str, params: Mapping[str, str], read: Callable[[object], R], collection: str
     ) -> list[R]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 import re
 from typing import Final, Literal, TypedDict
 
@@ -28,6 +29,7 @@ from ...tracker.evidence import (
     MediaInfo,
     MediaType,
     ReleaseGrabbed,
+    SearchCompleted,
 )
 from ...tracker.ids import COPY_STANDARD, IdKey, copy_of_name, copy_of_path, make_ids
 from ..payload import (
@@ -38,6 +40,7 @@ from ..payload import (
     objects,
     opt_bool,
     opt_int,
+    opt_list,
     opt_number,
     opt_object,
     opt_str,
@@ -349,12 +352,15 @@ def parse_queue_record(record: object, *, source: str, kind: ArrKind, at: float)
             return [DownloadCompleted(**base, size=size)]
     if status == "completed":
         return [DownloadCompleted(**base, size=size)]
+    phase = _QUEUE_PHASES.get(status, DownloadPhase.DOWNLOADING)
     report = DownloadProgress(
         **base,
         progress=progress,
         size=size,
         eta=_timespan_seconds(opt_str(obj, "timeleft", context.what)),
-        phase=_QUEUE_PHASES.get(status, DownloadPhase.DOWNLOADING),
+        phase=phase,
+        client=opt_str(obj, "downloadClient", context.what),
+        problem=reason_text(messages) or None if phase is DownloadPhase.ERROR else None,
     )
     return [report]
 
@@ -508,6 +514,90 @@ def _timespan_seconds(text: str | None) -> int | None:
         return None
     days, hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
     return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+
+
+# --- searches: the media in the API, and the results of search commands ------------------------------------------
+
+# Search commands and the body field naming what they searched (`/api/v3/command`, `IndexerSearch/*Command.cs`).
+# Sonarr's EpisodeSearch names only episode ids, which name no series: it cannot be matched and is left out.
+_SEARCH_COMMANDS: Final[Mapping[str, Mapping[str, str]]] = {
+    "radarr": {"MoviesSearch": "movieIds", "MissingMoviesSearch": "movieIds"},
+    "sonarr": {"SeriesSearch": "seriesId", "SeasonSearch": "seriesId", "MissingEpisodeSearch": "seriesId"},
+}
+# The last progress message of a search command: "Movie search completed. 0 reports downloaded."
+# (`_logger.ProgressInfo` in `MovieSearchService.cs` / `EpisodeSearchService.cs`; `SeasonSearchService.cs`).
+_REPORTS_DOWNLOADED: Final = re.compile(r"(\d+) reports? downloaded", re.IGNORECASE)
+
+
+def parse_command(record: object, *, source: str, kind: ArrKind, at: float) -> list[Evidence]:
+    """Evidence from one `/api/v3/command` record: a finished search and how many releases it grabbed.
+
+    Other commands, searches still running or failed, and searches the record does not say the result of give
+    nothing. A search of several movies that grabbed something is left out too (which movie got it is unknown).
+    """
+    context = _context(source, kind, at, "command")
+    obj = as_object(record, context.what)
+    name = opt_str(obj, "name", context.what)
+    target = _SEARCH_COMMANDS[kind].get(name or "")
+    if target is None or opt_str(obj, "status", context.what) != "completed":
+        return []
+    found = _REPORTS_DOWNLOADED.search(opt_str(obj, "message", context.what) or "")
+    if found is None:
+        return []
+    grabbed = int(found.group(1))
+    body = opt_object(obj, "body", context.what) or {}
+    what = f"{context.what} body"
+    arr_ids = _search_targets(body, target, what)
+    if len(arr_ids) > 1 and grabbed:
+        return []
+    search_id = f"{req_int(obj, 'id', context.what)}@{opt_str(obj, 'ended', context.what) or ''}"
+    ended = _instant(opt_str(obj, "ended", context.what)) or at
+    season = opt_int(body, "seasonNumber", what)
+    media = MediaInfo(media_type=context.media_type, seasons=frozenset({season}) if season is not None else frozenset())
+    return [
+        SearchCompleted(
+            source=source,
+            at=ended,
+            ids=make_ids(arr_item=arr_id, arr_instance=source),
+            media=media,
+            search_id=search_id,
+            grabbed=grabbed,
+        )
+        for arr_id in arr_ids
+    ]
+
+
+def parse_media_item(record: object, *, source: str, kind: ArrKind, at: float) -> list[Evidence]:
+    """Evidence from one `/api/v3/movie/{id}` or `/api/v3/series/{id}` resource: Radarr/Sonarr have the media."""
+    context = _context(source, kind, at, "movie" if kind == "radarr" else "series")
+    item = as_object(record, context.what)
+    if context.kind == "radarr":
+        paths = [opt_str(item, "path", context.what), opt_str(item, "rootFolderPath", context.what)]
+        anime = any(_has_anime_segment(path) for path in paths if path)
+    else:
+        anime = opt_str(item, "seriesType", context.what) == _ANIME
+    subject = _subject(item, context, context.what, anime=anime)
+    return [MediaAdded(**_base(context, subject))]
+
+
+def _search_targets(body: JsonObject, field: str, what: str) -> list[int]:
+    """The movie or series ids a search command's body names (a list for Radarr, one id for Sonarr)."""
+    if field == "movieIds":
+        values = opt_list(body, field, what)
+        return sorted({value for value in values if isinstance(value, int) and not isinstance(value, bool)})
+    arr_id = opt_int(body, field, what)
+    return [arr_id] if arr_id is not None else []
+
+
+def _instant(text: str | None) -> float | None:
+    """A server time ("2025-03-05T08:00:00Z") as a timestamp; None when absent or unreadable."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment.timestamp() if moment.tzinfo is not None else None
 
 
 # --- shared --------------------------------------------------------------------------------------------------------

@@ -130,6 +130,16 @@ class Torrent:
     completion_on: int | None
     save_path: str
     content_path: str
+    num_seeds: int | None = None
+    """Seeds the client is connected to; None when the server did not say."""
+    num_complete: int | None = None
+    """Seeds in the swarm as the trackers count them; None when the server did not say."""
+
+    @property
+    def seeds(self) -> int | None:
+        """Seeds known anywhere (connected or in the swarm); None when the server said nothing of them."""
+        known = [count for count in (self.num_seeds, self.num_complete) if count is not None]
+        return max(known) if known else None
 
     @classmethod
     def from_api(cls, torrent_hash: str, fields: Mapping[str, Any]) -> Torrent:
@@ -153,6 +163,8 @@ class Torrent:
             completion_on=completion_on if completion_on > 0 else None,
             save_path=_str(fields, "save_path"),
             content_path=_str(fields, "content_path"),
+            num_seeds=_int(fields, "num_seeds") if "num_seeds" in fields else None,
+            num_complete=_int(fields, "num_complete") if "num_complete" in fields else None,
         )
 
     @property

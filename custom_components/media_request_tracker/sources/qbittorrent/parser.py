@@ -13,6 +13,9 @@ from ...tracker.evidence import DownloadCompleted, DownloadPhase, DownloadProgre
 from ...tracker.ids import make_ids
 from .models import Torrent, TorrentPhase
 
+CLIENT_NAME: Final = "qBittorrent"
+"""How the download client is named to people."""
+
 _PHASES: Final[Mapping[TorrentPhase, DownloadPhase]] = {
     TorrentPhase.METADATA: DownloadPhase.METADATA,
     TorrentPhase.QUEUED: DownloadPhase.QUEUED,
@@ -39,6 +42,7 @@ def torrent_evidence(torrent: Torrent, *, source: str, at: float) -> list[Eviden
         return [DownloadCompleted(source=source, at=at, ids=ids, size=torrent.size or None)]
     if phase is TorrentPhase.ERROR:
         # An error (or missing files) is a warning, not a failure: Radarr/Sonarr decide when a download has failed.
+        # The tracker shows it at once, with the state that names it (qBittorrent gives no message).
         error = DownloadProgress(
             source=source,
             at=at,
@@ -46,6 +50,8 @@ def torrent_evidence(torrent: Torrent, *, source: str, at: float) -> list[Eviden
             progress=torrent.progress,
             size=torrent.size or None,
             phase=DownloadPhase.ERROR,
+            client=CLIENT_NAME,
+            problem=torrent.state,
         )
         return [error]
     report = DownloadProgress(
@@ -58,5 +64,8 @@ def torrent_evidence(torrent: Torrent, *, source: str, at: float) -> list[Eviden
         download_speed=torrent.dlspeed,
         eta=torrent.eta,
         phase=_PHASES[phase],
+        # A stalled torrent with no seed connected may never finish: the tracker says so at once.
+        seeds=torrent.seeds if phase is TorrentPhase.STALLED else None,
+        client=CLIENT_NAME,
     )
     return [report]
