@@ -461,7 +461,7 @@ async def test_paging_stops_when_the_server_ignores_page(session: aiohttp.Client
     assert server.calls == 2
 
 
-async def test_malformed_queue_record(client: ArrClient, arr: SimulatedArr) -> None:
+async def test_malformed_queue_record_is_skipped(client: ArrClient, arr: SimulatedArr) -> None:
     arr.set_queue([{"id": "one", "downloadId": "X"}])
-    with pytest.raises(UnexpectedResponse):
-        await client.queue()
+    assert await client.queue() == []
+    assert client.skipped == {"queue": 1}

@@ -282,10 +282,10 @@ async def test_paging_stops_when_the_server_ignores_start_index(session: aiohttp
     assert server.calls == 2
 
 
-async def test_malformed_item(client: JellyfinClient, jellyfin: SimulatedJellyfin) -> None:
+async def test_malformed_item_is_skipped(client: JellyfinClient, jellyfin: SimulatedJellyfin) -> None:
     jellyfin.add_item({"Id": "abc", "Name": "No type"})
-    with pytest.raises(UnexpectedResponse):
-        await client.items_by_ids(["abc"])
+    assert await client.items_by_ids(["abc"]) == []
+    assert client.skipped == {"items": 1}
 
 
 # --- webhook bodies ----------------------------------------------------------------------------------------

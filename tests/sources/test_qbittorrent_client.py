@@ -473,16 +473,22 @@ async def test_a_malformed_answer_leaves_the_view_untouched(session: aiohttp.Cli
     client = QBittorrentClient(session, "http://127.0.0.1:9", "u", "p")
     client._apply(_parse_maindata({"rid": 1, "full_update": True, "torrents": {V1: row(V1)}}), 0)
 
-    for payload in (
-        {"rid": 2, "torrents": {V1_B: {"name": "x"}, V1: "not an object"}},
-        {"rid": "3"},
-        {"rid": 4, "torrents_removed": [V1, 5]},
-        ["not", "an", "object"],
-    ):
+    for payload in ({"rid": "3"}, {"rid": 4, "torrents": ["not", "a", "map"]}, ["not", "an", "object"]):
         with pytest.raises(UnexpectedResponse):
             _parse_maindata(payload)
 
     assert set(client.torrents) == {V1}
+
+
+async def test_odd_entries_of_an_answer_are_skipped(session: aiohttp.ClientSession) -> None:
+    client = QBittorrentClient(session, "http://127.0.0.1:9", "u", "p")
+    client._apply(_parse_maindata({"rid": 1, "full_update": True, "torrents": {V1: row(V1)}}), 0)
+
+    payload = {"rid": 2, "torrents": {V1_B: {"name": "x"}, V1_C: "not an object"}, "torrents_removed": [V1, 5]}
+    client._apply(_parse_maindata(payload, client.skipped), 0)
+
+    assert set(client.torrents) == {V1_B}
+    assert client.skipped == {"torrents": 1, "torrents_removed": 1}
 
 
 async def test_torrents_info_matches_the_synced_view(

@@ -13,6 +13,7 @@ from custom_components.media_request_tracker.sources.errors import (
     InvalidAuth,
     UnexpectedResponse,
 )
+from custom_components.media_request_tracker.sources.payload import PayloadError
 from custom_components.media_request_tracker.sources.shoko.client import ShokoClient
 from custom_components.media_request_tracker.sources.shoko.models import ShokoVersion
 from simulator.shoko import V5_VERSION, V6_VERSION, SimulatedShoko, cross_reference
@@ -113,8 +114,8 @@ def test_version_parsing(reported: str, major: int | None, supported: bool) -> N
     assert version.released is None
 
 
-def test_version_without_a_server_entry_is_unexpected() -> None:
-    with pytest.raises(UnexpectedResponse):
+def test_version_without_a_server_entry_does_not_read() -> None:
+    with pytest.raises(PayloadError):
         ShokoVersion.from_json({"version": "5.3.3"})
 
 

@@ -10,6 +10,7 @@ import aiohttp
 from yarl import URL
 
 from .errors import CannotConnect, InvalidAuth, NotFound, UnexpectedResponse
+from .payload import clean_json
 
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=20)
 
@@ -49,7 +50,7 @@ class JsonApi:
         params: Mapping[str, str | int] | None = None,
         payload: Any = None,
     ) -> Any:
-        """Send one request and return the decoded JSON body (None for an empty body)."""
+        """Send one request and return the decoded JSON body (None for an empty body), its strings cleaned."""
         url = self.url(path, params)
         try:
             async with self._session.request(
@@ -66,11 +67,16 @@ class JsonApi:
             raise CannotConnect(f"{method} {url.path}: {type(err).__name__}") from err
         if not body.strip():
             return None
-        try:
-            return json.loads(body)
-        except ValueError as err:
-            raise UnexpectedResponse(f"{method} {url.path}: not JSON") from err
+        return decode_json(body, f"{method} {url.path}")
 
     async def get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
         """GET a path."""
         return await self.request("GET", path, params=params)
+
+
+def decode_json(body: bytes, call: str) -> Any:
+    """A JSON answer with its strings cleaned (`payload.clean_json`), so raw records can be stored and shown."""
+    try:
+        return clean_json(json.loads(body), body)
+    except (ValueError, RecursionError) as err:
+        raise UnexpectedResponse(f"{call}: not JSON") from err

@@ -3,17 +3,23 @@
 Webhook bodies and SignalR arguments come from the network, and polled records from servers of any version. Every
 parser reads them through these helpers, so a field of the wrong type becomes one `PayloadError` that names the
 field, never its value (values can be personal data, paths or secrets), instead of a `TypeError` somewhere in a
-parser. Conventions shared by all upstreams:
+parser. The clients read the records of their pages with the same helpers, one record at a time. Conventions
+shared by all upstreams:
 
 - absent and null are the same (the .NET servers leave nulls out);
 - an empty string is absent too (Seerr renders a missing template value as "");
-- integers are JSON integers within the .NET `long` range; a JSON boolean is never a number.
+- integers are JSON integers within the .NET `long` range; a JSON boolean is never a number;
+- every string is cleaned (`clean_text`): JSON may carry lone UTF-16 surrogates (an escaped high half alone) and control
+  characters that Home Assistant's stores and registries cannot encode, and one such string would make every
+  later save fail.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 import math
+import re
 from typing import Final
 
 type JsonObject = Mapping[str, object]
@@ -27,9 +33,51 @@ MAX_DIGITS: Final = 19
 MAX_REASON: Final = 300
 """Characters of an upstream message kept as a reason: it is shown to people, not archived."""
 
+MAX_TEXT: Final = 4096
+"""Characters kept of any upstream string: longer than any real title, path or id (Linux paths stop at 4096)."""
+
+_CONTROLS: Final = re.compile("[\x00-\x08\x0b-\x1f]")
+"""C0 control characters other than tab and newline: they mean nothing in a title or a path."""
+
+_SURROGATES: Final = re.compile("[\ud800-\udfff]")
+"""UTF-16 surrogates: a Python string holds them only unpaired (from an escape of one half), and UTF-8 cannot
+encode them."""
+
 
 class PayloadError(ValueError):
     """A payload that is not a shape the parser knows; the message names the field, never its value."""
+
+
+def clean_text(text: str) -> str:
+    """`text` as something every encoder accepts: controls dropped, lone surrogates replaced, length bounded."""
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub("", text)
+    if _SURROGATES.search(text):
+        text = _SURROGATES.sub("\ufffd", text)
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+_UNCLEAN_JSON: Final = re.compile(rb"\\u(?:00[01]|[dD][89a-fA-F])|\xed[\xa0-\xbf]")
+"""What a JSON text needs to decode to an unclean string: an escaped control character or surrogate, or a
+surrogate written as raw bytes (which `json.loads` lets through from bytes)."""
+
+
+def clean_json(value: object, raw: bytes | None = None) -> object:
+    """A decoded JSON document with every string, keys included, cleaned as `clean_text` does.
+
+    With the `raw` text it was decoded from, a document that cannot hold an unclean string is returned as it is
+    without a walk (a qBittorrent full update is a megabyte of JSON).
+    """
+    if raw is not None and not _UNCLEAN_JSON.search(raw):
+        return value
+    match value:
+        case str():
+            return clean_text(value)
+        case list():
+            return [clean_json(item) for item in value]
+        case Mapping():
+            return {clean_text(key) if isinstance(key, str) else key: clean_json(item) for key, item in value.items()}
+    return value
 
 
 def as_object(value: object, what: str) -> JsonObject:
@@ -76,7 +124,7 @@ def strings(obj: JsonObject, key: str, what: str) -> list[str]:
     items = opt_list(obj, key, what)
     if not all(isinstance(item, str) for item in items):
         raise PayloadError(f"{what}: {key} is not a list of strings")
-    return [item for item in items if isinstance(item, str)]
+    return [clean_text(item) for item in items if isinstance(item, str)]
 
 
 def opt_str(obj: JsonObject, key: str, what: str) -> str | None:
@@ -86,7 +134,7 @@ def opt_str(obj: JsonObject, key: str, what: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise PayloadError(f"{what}: {key} is not a string")
-    return value or None
+    return clean_text(value) or None
 
 
 def req_str(obj: JsonObject, key: str, what: str) -> str:
@@ -130,6 +178,26 @@ def opt_number(obj: JsonObject, key: str, what: str) -> float | None:
     return float(value)
 
 
+def opt_datetime(obj: JsonObject, key: str, what: str) -> datetime | None:
+    """An ISO 8601 timestamp; absent or unreadable gives None (a bad date is not worth losing a record)."""
+    text = opt_str(obj, key, what)
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def integers(obj: JsonObject, key: str, what: str) -> list[int]:
+    """An array of integers; absent means empty."""
+    items = opt_list(obj, key, what)
+    numbers = [item for item in items if isinstance(item, int) and not isinstance(item, bool)]
+    if len(numbers) != len(items) or any(abs(number) >= LONG_LIMIT for number in numbers):
+        raise PayloadError(f"{what}: {key} is not a list of integers")
+    return numbers
+
+
 def opt_bool(obj: JsonObject, key: str, what: str) -> bool | None:
     """A boolean field; absent gives None."""
     value = obj.get(key)
@@ -161,7 +229,7 @@ def opt_id(obj: JsonObject, key: str, what: str) -> str | None:
     """An identifier sent as a number or as text (upstreams do both); absent and "" give None."""
     value = obj.get(key)
     if isinstance(value, str):
-        return value.strip() or None
+        return clean_text(value.strip()) or None
     number = opt_int(obj, key, what)
     return None if number is None else str(number)
 

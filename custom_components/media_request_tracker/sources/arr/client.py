@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 import json
 import re
 from typing import Any, Final, Literal
@@ -10,8 +12,9 @@ from typing import Any, Final, Literal
 import aiohttp
 
 from ..errors import CannotConnect, InvalidAuth, UnexpectedResponse, UpstreamError, WebhookUnreachable
-from ..fields import int_field, json_list, json_object, list_field
 from ..http import REQUEST_TIMEOUT, JsonApi
+from ..payload import as_list, as_object, objects, opt_list, req_int
+from ..records import read_answer, read_records
 from .models import ArrHistoryRecord, ArrNotification, ArrQueueRecord, ArrStatus, WebhookSetup, provider_field
 
 type ArrKind = Literal["radarr", "sonarr"]
@@ -108,6 +111,8 @@ class ArrClient:
             raise ValueError(f"unknown *arr kind {kind!r}")
         self.kind: ArrKind = kind
         self._api = _ArrApi(session, url, headers={API_KEY_HEADER: api_key}, verify_ssl=verify_ssl)
+        self.skipped: Counter[str] = Counter()
+        """Records left out because they did not read, by collection (`queue`, `history`, `notifications`)."""
 
     @property
     def app_name(self) -> str:
@@ -123,15 +128,16 @@ class ArrClient:
 
     async def system_status(self) -> ArrStatus:
         """The server's status; `UnexpectedResponse` when it is not the configured kind (e.g. Sonarr as Radarr)."""
-        status = ArrStatus.from_json(await self._api.get("/api/v3/system/status"))
+        status = read_answer(ArrStatus.from_json, await self._api.get("/api/v3/system/status"))
         if status.app_name.casefold() != self.kind:
             raise UnexpectedResponse(f"the server is {status.app_name}, not {self.app_name}")
         return status
 
     async def notifications(self) -> list[ArrNotification]:
         """Every configured connection."""
-        data = json_list(await self._api.get("/api/v3/notification"), f"{self.app_name} notifications")
-        return [ArrNotification.from_json(item) for item in data]
+        what = f"{self.app_name} notifications"
+        data = read_answer(lambda answer: as_list(answer, what), await self._api.get("/api/v3/notification"))
+        return self._read(data, ArrNotification.from_json, "notifications")
 
     async def ensure_webhook(self, name: str, url: str, username: str, password: str) -> WebhookSetup:
         """Make sure exactly one webhook connection called `name` POSTs the tracked events to `url`.
@@ -169,8 +175,9 @@ class ArrClient:
         Saving an unchanged connection does not test it again, so this is how to check later that the server
         still reaches Home Assistant; `WebhookUnreachable` when it does not.
         """
-        resource = json_object(
-            await self._api.get(f"/api/v3/notification/{notification_id}"), f"{self.app_name} notification"
+        what = f"{self.app_name} notification"
+        resource = read_answer(
+            lambda answer: as_object(answer, what), await self._api.get(f"/api/v3/notification/{notification_id}")
         )
         url = provider_field(resource, "url")
         # The password comes back masked; the server puts the stored one back for a resource with an id.
@@ -185,8 +192,7 @@ class ArrClient:
 
     async def queue(self) -> list[ArrQueueRecord]:
         """Every download in the queue, with its movie (Radarr) or series and episode (Sonarr)."""
-        records = await self._all_pages("/api/v3/queue", self._includes)
-        return [ArrQueueRecord.from_json(record) for record in records]
+        return await self._all_pages("/api/v3/queue", self._includes, ArrQueueRecord.from_json, "queue")
 
     async def history_for_download(self, download_id: str) -> list[ArrHistoryRecord]:
         """Every history record of one download (grab, import, failure), newest first.
@@ -196,25 +202,30 @@ class ArrClient:
         """
         if _TORRENT_HASH.fullmatch(download_id):
             download_id = download_id.upper()
-        records = await self._all_pages("/api/v3/history", {"downloadId": download_id, **self._includes})
-        return [ArrHistoryRecord.from_json(record) for record in records]
+        params = {"downloadId": download_id, **self._includes}
+        return await self._all_pages("/api/v3/history", params, ArrHistoryRecord.from_json, "history")
 
-    async def _all_pages(self, path: str, params: Mapping[str, str]) -> list[Any]:
-        """The records of every page of a paged v3 endpoint."""
+    async def _all_pages[R: (ArrQueueRecord, ArrHistoryRecord)](
+        self, path: str, params: Mapping[str, str], read: Callable[[object], R], collection: str
+    ) -> list[R]:
+        """The records of every page of a paged v3 endpoint that read; the others are skipped and counted."""
         what = f"{self.app_name} {path}"
-        found: dict[Any, Any] = {}
+        found: dict[int, R] = {}
         page = 1
         while True:
-            data = json_object(await self._api.get(path, {**params, "page": page, "pageSize": PAGE_SIZE}), what)
-            records = list_field(data, "records", what)
-            total = int_field(data, "totalRecords", what)
+            answer = await self._api.get(path, {**params, "page": page, "pageSize": PAGE_SIZE})
+            envelope = read_answer(lambda data: _Page.from_json(data, what), answer)
             before = len(found)
-            for record in records:
-                found.setdefault(json_object(record, what).get("id"), record)
+            for record in self._read(envelope.records, read, collection):
+                found.setdefault(record.id, record)
             # A page that adds nothing new means the server ignored `page`: stop instead of looping forever.
-            if not records or len(found) == before or page * PAGE_SIZE >= total:
+            if not envelope.records or len(found) == before or page * PAGE_SIZE >= envelope.total:
                 return list(found.values())
             page += 1
+
+    def _read[T](self, items: list[object], read: Callable[[object], T], collection: str) -> list[T]:
+        """The items that read as records; the others are skipped and counted."""
+        return read_records(items, read, service=self.app_name, collection=collection, skipped=self.skipped)
 
     @staticmethod
     def _matching(notifications: list[ArrNotification], name: str, url: str) -> list[ArrNotification]:
@@ -225,6 +236,19 @@ class ArrClient:
             if item.implementation == WEBHOOK_IMPLEMENTATION
             and (item.name.casefold() == name.casefold() or item.url == url)
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """One page of a paged v3 endpoint: its records, still unread, and how many there are in all."""
+
+    records: list[object]
+    total: int
+
+    @classmethod
+    def from_json(cls, data: object, what: str) -> _Page:
+        page = as_object(data, what)
+        return cls(records=opt_list(page, "records", what), total=req_int(page, "totalRecords", what))
 
 
 def _webhook_resource(
@@ -247,14 +271,14 @@ def _webhook_resource(
     )
     resource["name"] = name
     resource["fields"] = _merge_fields(
-        list_field(resource, "fields", "*arr notification"),
+        objects(resource, "fields", "*arr notification"),
         {"url": url, "method": WEBHOOK_METHOD_POST, "username": username, "password": password},
     )
     resource.update(WEBHOOK_EVENTS[kind])
     return resource
 
 
-def _merge_fields(fields: list[Any], values: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _merge_fields(fields: list[Mapping[str, object]], values: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Set `values` in a provider's `fields` list, keeping the other entries (such as `headers`) as they are.
 
     The server masks the stored password as "********" and would keep the old one if that came back, so the
@@ -262,9 +286,9 @@ def _merge_fields(fields: list[Any], values: Mapping[str, Any]) -> list[dict[str
     """
     merged: list[dict[str, Any]] = []
     for entry in fields:
-        item = dict(json_object(entry, "*arr notification field"))
-        if item.get("name") in values:
-            item["value"] = values[item["name"]]
+        item: dict[str, Any] = dict(entry)
+        if isinstance(name := item.get("name"), str) and name in values:
+            item["value"] = values[name]
         merged.append(item)
     present = {item.get("name") for item in merged}
     merged.extend({"name": key, "value": value} for key, value in values.items() if key not in present)
@@ -275,7 +299,8 @@ def _saved_id(saved: Any, existing: ArrNotification | None) -> int:
     """The id of the saved connection: from the answer, or the updated one's when the answer has none."""
     if saved is None and existing is not None:
         return existing.id
-    return int_field(json_object(saved, "*arr saved notification"), "id", "*arr saved notification")
+    what = "*arr saved notification"
+    return read_answer(lambda answer: req_int(as_object(answer, what), "id", what), saved)
 
 
 def _rejection(call: str, status: int, body: bytes, secrets: Sequence[str]) -> UpstreamError:

@@ -11,16 +11,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..errors import UnexpectedResponse
-from ..fields import (
-    int_field,
-    json_object,
-    list_field,
-    opt_datetime_field,
-    opt_float_field,
-    opt_int_field,
-    opt_str_field,
-    str_field,
+from ..payload import (
+    JsonObject,
+    PayloadError,
+    as_object,
+    clean_text,
+    objects,
+    opt_datetime,
+    opt_int,
+    opt_list,
+    opt_number,
+    opt_object,
+    opt_str,
+    req_int,
+    req_str,
+    strings,
 )
 
 
@@ -36,17 +41,18 @@ class ArrStatus:
     @classmethod
     def from_json(cls, data: Any) -> ArrStatus:
         """Parse the status."""
-        obj = json_object(data, "*arr system status")
+        what = "*arr system status"
+        obj = as_object(data, what)
         return cls(
-            app_name=str_field(obj, "appName", "*arr system status"),
-            instance_name=opt_str_field(obj, "instanceName", "*arr system status"),
-            version=str_field(obj, "version", "*arr system status"),
+            app_name=req_str(obj, "appName", what),
+            instance_name=opt_str(obj, "instanceName", what),
+            version=req_str(obj, "version", what),
         )
 
 
 def provider_field(resource: Mapping[str, Any], name: str) -> Any:
     """The value of one entry of a provider resource's `fields` list (None when absent)."""
-    for entry in list_field(resource, "fields", "*arr provider"):
+    for entry in opt_list(resource, "fields", "*arr provider"):
         if isinstance(entry, Mapping) and entry.get("name") == name:
             return entry.get("value")
     return None
@@ -71,13 +77,15 @@ class ArrNotification:
     @classmethod
     def from_json(cls, data: Any) -> ArrNotification:
         """Parse one connection."""
-        obj = json_object(data, "*arr notification")
+        what = "*arr notification"
+        obj = as_object(data, what)
+        objects(obj, "fields", what)  # Read again when the connection is saved: check them once, here.
         url = provider_field(obj, "url")
         username = provider_field(obj, "username")
         return cls(
-            id=int_field(obj, "id", "*arr notification"),
-            name=str_field(obj, "name", "*arr notification"),
-            implementation=str_field(obj, "implementation", "*arr notification"),
+            id=req_int(obj, "id", what),
+            name=req_str(obj, "name", what),
+            implementation=req_str(obj, "implementation", what),
             url=url if isinstance(url, str) else None,
             username=username if isinstance(username, str) and username else None,
             events={key: value for key, value in obj.items() if key.startswith("on") and isinstance(value, bool)},
@@ -97,19 +105,15 @@ class WebhookSetup:
     """Duplicates (same name or URL) that were deleted so exactly one remains."""
 
 
-def _status_messages(obj: Mapping[str, Any], what: str) -> tuple[str, ...]:
+def _status_messages(obj: JsonObject, what: str) -> tuple[str, ...]:
     """Flatten `statusMessages: [{title, messages: [...]}]` to lines (titles are usually the release name)."""
-    lines: list[str] = []
-    for entry in list_field(obj, "statusMessages", what):
-        block = json_object(entry, f"{what} status message")
-        lines.extend(str(line) for line in list_field(block, "messages", what) if line)
-    return tuple(lines)
+    blocks = objects(obj, "statusMessages", what)
+    return tuple(line for block in blocks for line in strings(block, "messages", f"{what} statusMessages[]") if line)
 
 
-def _nested(obj: Mapping[str, Any], key: str, what: str) -> Mapping[str, Any]:
+def _nested(obj: JsonObject, key: str, what: str) -> JsonObject:
     """An included object (`movie`, `series`, `episode`), empty when the server left it out."""
-    value = obj.get(key)
-    return {} if value is None else json_object(value, f"{what} {key}")
+    return opt_object(obj, key, what) or {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,32 +153,32 @@ class ArrQueueRecord:
     def from_json(cls, data: Any) -> ArrQueueRecord:
         """Parse one queue record (with `movie`, or `series` and `episode`, when they were asked for)."""
         what = "*arr queue record"
-        obj = json_object(data, what)
+        obj = as_object(data, what)
         movie, series = _nested(obj, "movie", what), _nested(obj, "series", what)
         episode = _nested(obj, "episode", what)
         return cls(
-            id=int_field(obj, "id", what),
-            download_id=opt_str_field(obj, "downloadId", what),
-            title=opt_str_field(obj, "title", what),
-            status=opt_str_field(obj, "status", what),
-            tracked_download_status=opt_str_field(obj, "trackedDownloadStatus", what),
-            tracked_download_state=opt_str_field(obj, "trackedDownloadState", what),
-            size=opt_float_field(obj, "size", what),
-            size_left=opt_float_field(obj, "sizeleft", what),
-            time_left=opt_str_field(obj, "timeleft", what),
-            estimated_completion=opt_datetime_field(obj, "estimatedCompletionTime", what),
-            error_message=opt_str_field(obj, "errorMessage", what),
+            id=req_int(obj, "id", what),
+            download_id=opt_str(obj, "downloadId", what),
+            title=opt_str(obj, "title", what),
+            status=opt_str(obj, "status", what),
+            tracked_download_status=opt_str(obj, "trackedDownloadStatus", what),
+            tracked_download_state=opt_str(obj, "trackedDownloadState", what),
+            size=opt_number(obj, "size", what),
+            size_left=opt_number(obj, "sizeleft", what),
+            time_left=opt_str(obj, "timeleft", what),
+            estimated_completion=opt_datetime(obj, "estimatedCompletionTime", what),
+            error_message=opt_str(obj, "errorMessage", what),
             status_messages=_status_messages(obj, what),
-            protocol=opt_str_field(obj, "protocol", what),
-            download_client=opt_str_field(obj, "downloadClient", what),
-            output_path=opt_str_field(obj, "outputPath", what),
-            movie_id=opt_int_field(obj, "movieId", what),
-            series_id=opt_int_field(obj, "seriesId", what),
-            episode_id=opt_int_field(obj, "episodeId", what),
-            season_number=opt_int_field(obj, "seasonNumber", what),
-            episode_number=opt_int_field(episode, "episodeNumber", what),
-            tmdb_id=opt_int_field(movie or series, "tmdbId", what),
-            tvdb_id=opt_int_field(series, "tvdbId", what),
+            protocol=opt_str(obj, "protocol", what),
+            download_client=opt_str(obj, "downloadClient", what),
+            output_path=opt_str(obj, "outputPath", what),
+            movie_id=opt_int(obj, "movieId", what),
+            series_id=opt_int(obj, "seriesId", what),
+            episode_id=opt_int(obj, "episodeId", what),
+            season_number=opt_int(obj, "seasonNumber", what),
+            episode_number=opt_int(episode, "episodeNumber", what),
+            tmdb_id=opt_int(movie or series, "tmdbId", what),
+            tvdb_id=opt_int(series, "tvdbId", what),
             raw=obj,
         )
 
@@ -200,21 +204,20 @@ class ArrHistoryRecord:
     def from_json(cls, data: Any) -> ArrHistoryRecord:
         """Parse one history record."""
         what = "*arr history record"
-        obj = json_object(data, what)
+        obj = as_object(data, what)
         event_type = obj.get("eventType")
         # Current servers send the enum name; very old ones sent its number. Keep either as text.
         if not isinstance(event_type, str | int) or isinstance(event_type, bool):
-            raise UnexpectedResponse(f"{what}: eventType is missing")
-        details = obj.get("data")
+            raise PayloadError(f"{what}: eventType is missing")
         return cls(
-            id=int_field(obj, "id", what),
-            event_type=str(event_type),
-            date=opt_datetime_field(obj, "date", what),
-            download_id=opt_str_field(obj, "downloadId", what),
-            source_title=opt_str_field(obj, "sourceTitle", what),
-            movie_id=opt_int_field(obj, "movieId", what),
-            series_id=opt_int_field(obj, "seriesId", what),
-            episode_id=opt_int_field(obj, "episodeId", what),
-            data=json_object(details, f"{what} data") if details is not None else {},
+            id=req_int(obj, "id", what),
+            event_type=clean_text(event_type) if isinstance(event_type, str) else str(event_type),
+            date=opt_datetime(obj, "date", what),
+            download_id=opt_str(obj, "downloadId", what),
+            source_title=opt_str(obj, "sourceTitle", what),
+            movie_id=opt_int(obj, "movieId", what),
+            series_id=opt_int(obj, "seriesId", what),
+            episode_id=opt_int(obj, "episodeId", what),
+            data=_nested(obj, "data", what),
             raw=obj,
         )

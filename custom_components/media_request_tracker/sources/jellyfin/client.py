@@ -8,14 +8,16 @@ provider ids are compared here.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import batched
-from typing import Any
 
 import aiohttp
 
-from ..fields import int_field, json_object, list_field
 from ..http import JsonApi
+from ..payload import as_object, opt_int, opt_list
+from ..records import read_answer, read_records
 from .models import JellyfinItem, JellyfinServerInfo
 
 ITEM_FIELDS = "ProviderIds,Path"
@@ -55,15 +57,17 @@ class JellyfinClient:
         )
         # The public info answers without a key; sending none keeps "is this Jellyfin" apart from "is the key ok".
         self._anonymous = JsonApi(session, url, verify_ssl=verify_ssl)
+        self.skipped: Counter[str] = Counter()
+        """Records left out because they did not read, by collection (`items`), since the client was made."""
 
     async def public_info(self) -> JellyfinServerInfo:
         """Name, version and id; `UnexpectedResponse` when the server is not Jellyfin."""
-        return JellyfinServerInfo.from_json(await self._anonymous.get("/System/Info/Public"))
+        return read_answer(JellyfinServerInfo.from_json, await self._anonymous.get("/System/Info/Public"))
 
     async def validate(self) -> JellyfinServerInfo:
         """Check the server and the key (`/System/Info` needs a valid key)."""
         await self.public_info()
-        return JellyfinServerInfo.from_json(await self._api.get("/System/Info"))
+        return read_answer(JellyfinServerInfo.from_json, await self._api.get("/System/Info"))
 
     async def items_by_ids(self, ids: Iterable[str]) -> list[JellyfinItem]:
         """The items with these ids that exist (unknown ids are simply absent from the answer)."""
@@ -124,25 +128,36 @@ class JellyfinClient:
             data = await self._api.get(
                 "/Items", {**params, "Fields": ITEM_FIELDS, "StartIndex": start, "Limit": PAGE_SIZE}
             )
-            items, total = _parse_items(data)
+            page = read_answer(_Page.from_json, data)
             before = len(found)
-            for item in items:
+            for item in self._read(page.items):
                 found.setdefault(item.id, item)
-            start += len(items)
+            start += len(page.items)
             # A page that adds nothing new means the server ignored `StartIndex`: stop instead of looping.
-            if not items or start >= total or len(found) == before:
+            if not page.items or start >= page.total or len(found) == before:
                 return list(found.values())
 
     async def _items(self, params: Mapping[str, str | int]) -> list[JellyfinItem]:
         """One `/Items` call with the fields the tracker needs."""
-        items, _ = _parse_items(await self._api.get("/Items", {**params, "Fields": ITEM_FIELDS}))
-        return items
+        page = read_answer(_Page.from_json, await self._api.get("/Items", {**params, "Fields": ITEM_FIELDS}))
+        return self._read(page.items)
+
+    def _read(self, items: list[object]) -> list[JellyfinItem]:
+        """The items that read; the others are skipped and counted."""
+        return read_records(items, JellyfinItem.from_json, service="Jellyfin", collection="items", skipped=self.skipped)
 
 
-def _parse_items(data: Any) -> tuple[list[JellyfinItem], int]:
-    """The items of an `/Items` answer and the total number of matches."""
-    what = "Jellyfin items"
-    obj = json_object(data, what)
-    items = [JellyfinItem.from_json(item) for item in list_field(obj, "Items", what)]
-    total = obj.get("TotalRecordCount")
-    return items, len(items) if total is None else int_field(obj, "TotalRecordCount", what)
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """An `/Items` answer: its items, still unread, and the total number of matches."""
+
+    items: list[object]
+    total: int
+
+    @classmethod
+    def from_json(cls, data: object) -> _Page:
+        what = "Jellyfin items"
+        obj = as_object(data, what)
+        items = opt_list(obj, "Items", what)
+        total = opt_int(obj, "TotalRecordCount", what)
+        return cls(items=items, total=len(items) if total is None else total)

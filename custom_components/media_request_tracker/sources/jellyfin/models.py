@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import UnexpectedResponse
-from ..fields import json_object, opt_int_field, opt_str_field, str_field
+from ..payload import PayloadError, as_object, opt_id, opt_int, opt_object, opt_str, req_str
 
 PRODUCT_NAME_PREFIX = "Jellyfin"
 """Jellyfin's `/System/Info/Public` says `ProductName: "Jellyfin Server"`; Emby's has no such field."""
@@ -25,14 +24,14 @@ class JellyfinServerInfo:
     def from_json(cls, data: Any) -> JellyfinServerInfo:
         """Parse the server info; a server that does not call itself Jellyfin is `UnexpectedResponse`."""
         what = "Jellyfin system info"
-        obj = json_object(data, what)
-        product = opt_str_field(obj, "ProductName", what)
+        obj = as_object(data, what)
+        product = opt_str(obj, "ProductName", what)
         if not product or not product.startswith(PRODUCT_NAME_PREFIX):
-            raise UnexpectedResponse(f"{what}: the server is not Jellyfin")
+            raise PayloadError(f"{what}: the server is not Jellyfin")
         return cls(
-            id=str_field(obj, "Id", what),
-            server_name=opt_str_field(obj, "ServerName", what) or "",
-            version=str_field(obj, "Version", what),
+            id=req_str(obj, "Id", what),
+            server_name=opt_str(obj, "ServerName", what) or "",
+            version=req_str(obj, "Version", what),
         )
 
 
@@ -69,27 +68,26 @@ class JellyfinItem:
     def from_json(cls, data: Any) -> JellyfinItem:
         """Parse one item of an `/Items` answer."""
         what = "Jellyfin item"
-        obj = json_object(data, what)
-        item_type = str_field(obj, "Type", what)
-        index = opt_int_field(obj, "IndexNumber", what)
-        parent_index = opt_int_field(obj, "ParentIndexNumber", what)
-        providers = obj.get("ProviderIds")
+        obj = as_object(data, what)
+        item_type = req_str(obj, "Type", what)
+        index = opt_int(obj, "IndexNumber", what)
+        providers = opt_object(obj, "ProviderIds", what) or {}
         return cls(
-            id=str_field(obj, "Id", what),
-            name=opt_str_field(obj, "Name", what) or "",
+            id=req_str(obj, "Id", what),
+            name=opt_str(obj, "Name", what) or "",
             type=item_type,
             provider_ids={
-                str(key): str(value)
-                for key, value in (json_object(providers, what).items() if providers is not None else ())
-                if value not in (None, "")
+                key: value
+                for key in providers
+                if isinstance(key, str) and (value := opt_id(providers, key, f"{what} ProviderIds")) is not None
             },
-            path=opt_str_field(obj, "Path", what),
-            year=opt_int_field(obj, "ProductionYear", what),
-            series_id=opt_str_field(obj, "SeriesId", what),
-            series_name=opt_str_field(obj, "SeriesName", what),
-            season_id=opt_str_field(obj, "SeasonId", what),
-            season_number=index if item_type == "Season" else parent_index,
+            path=opt_str(obj, "Path", what),
+            year=opt_int(obj, "ProductionYear", what),
+            series_id=opt_str(obj, "SeriesId", what),
+            series_name=opt_str(obj, "SeriesName", what),
+            season_id=opt_str(obj, "SeasonId", what),
+            season_number=index if item_type == "Season" else opt_int(obj, "ParentIndexNumber", what),
             episode_number=index if item_type == "Episode" else None,
-            episode_number_end=opt_int_field(obj, "IndexNumberEnd", what),
+            episode_number_end=opt_int(obj, "IndexNumberEnd", what),
             raw=obj,
         )

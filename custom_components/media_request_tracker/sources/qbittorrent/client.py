@@ -15,9 +15,9 @@ session, so a new login always starts over with a full update.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-import json
 import logging
 from types import MappingProxyType
 from typing import Any, Final
@@ -27,7 +27,9 @@ from aiohttp import hdrs
 from yarl import URL
 
 from ..errors import CannotConnect, InvalidAuth, UnexpectedResponse
-from ..http import REQUEST_TIMEOUT
+from ..http import REQUEST_TIMEOUT, decode_json
+from ..payload import PayloadError, as_object, clean_text
+from ..records import read_records
 from .models import (
     ETA_UNKNOWN,
     SHA1_HEX_LENGTH,
@@ -109,6 +111,8 @@ class QBittorrentClient:
         """Body size of the latest response (for benchmarks and diagnostics)."""
         self.total_response_bytes = 0
         """Body bytes received since the client was made."""
+        self.skipped: Counter[str] = Counter()
+        """Records left out because they did not read, by collection (`torrents`, `torrents_removed`)."""
 
     @property
     def url(self) -> URL:
@@ -233,11 +237,7 @@ class QBittorrentClient:
         return reply.body
 
     async def _get_json(self, path: str, params: Params | None = None) -> Any:
-        body = await self._api("GET", path, params=params)
-        try:
-            return json.loads(body)
-        except ValueError as err:
-            raise UnexpectedResponse(f"qBittorrent GET {path}: the answer is not JSON") from err
+        return decode_json(await self._api("GET", path, params=params), f"qBittorrent GET {path}")
 
     async def _get_version(self, path: str) -> str:
         """A bare version string; anything else (an HTML page, say) means this is not qBittorrent."""
@@ -261,13 +261,13 @@ class QBittorrentClient:
         rows = await self._get_json("torrents/info", filters or None)
         if not isinstance(rows, list):
             raise UnexpectedResponse("qBittorrent torrents/info: expected a list")
-        return [torrent_from_row(row) for row in rows]
+        return read_records(rows, torrent_from_row, service="qBittorrent", collection="torrents", skipped=self.skipped)
 
     async def sync(self) -> MaindataDelta:
         """Fetch what changed since the last sync and merge it into `torrents`."""
         async with self._sync_lock:
             payload = await self._get_json("sync/maindata", {"rid": self._rid})
-            update = _parse_maindata(payload)
+            update = _parse_maindata(payload, self.skipped)
             delta = self._apply(update, self.last_response_bytes)
             self._rid = update.rid
             return delta
@@ -327,8 +327,12 @@ class _MaindataUpdate:
     removed: frozenset[str]
 
 
-def _parse_maindata(payload: Any) -> _MaindataUpdate:
-    """Validate a maindata answer completely, so a bad one leaves the cache untouched."""
+def _parse_maindata(payload: Any, skipped: Counter[str] | None = None) -> _MaindataUpdate:
+    """Validate a maindata answer before anything is merged, so a bad one leaves the cache untouched.
+
+    A torrent entry that is not an object, or a removed hash that is not a string, is skipped and counted in
+    `skipped`; the rest of the answer is used.
+    """
     if not isinstance(payload, Mapping):
         raise UnexpectedResponse("qBittorrent sync/maindata: expected an object")
     rid = payload.get("rid")
@@ -336,18 +340,36 @@ def _parse_maindata(payload: Any) -> _MaindataUpdate:
         raise UnexpectedResponse("qBittorrent sync/maindata: rid is not an integer")
     torrents = payload.get("torrents") or {}
     removed = payload.get("torrents_removed") or []
-    if not isinstance(torrents, Mapping) or not all(
-        isinstance(key, str) and isinstance(value, Mapping) for key, value in torrents.items()
-    ):
-        raise UnexpectedResponse("qBittorrent sync/maindata: torrents is not a map of objects")
-    if not isinstance(removed, list) or not all(isinstance(item, str) for item in removed):
-        raise UnexpectedResponse("qBittorrent sync/maindata: torrents_removed is not a list of hashes")
+    if not isinstance(torrents, Mapping):
+        raise UnexpectedResponse("qBittorrent sync/maindata: torrents is not a map")
+    if not isinstance(removed, list):
+        raise UnexpectedResponse("qBittorrent sync/maindata: torrents_removed is not a list")
+    counter = Counter[str]() if skipped is None else skipped
+    entries = read_records(
+        torrents.items(), _torrent_entry, service="qBittorrent", collection="torrents", skipped=counter
+    )
+    hashes = read_records(removed, _removed_hash, service="qBittorrent", collection="torrents_removed", skipped=counter)
     return _MaindataUpdate(
         rid=rid,
         full_update=payload.get("full_update") is True,
-        torrents={key.lower(): value for key, value in torrents.items()},
-        removed=frozenset(item.lower() for item in removed),
+        torrents=dict(entries),
+        removed=frozenset(hashes),
     )
+
+
+def _torrent_entry(entry: object) -> tuple[str, Mapping[str, Any]]:
+    """One `hash: {changed fields}` entry of maindata's `torrents`."""
+    torrent_hash, fields = entry if isinstance(entry, tuple) else (None, entry)
+    if not isinstance(torrent_hash, str) or not torrent_hash:
+        raise PayloadError("qBittorrent maindata torrent: the hash is not a string")
+    return clean_text(torrent_hash).lower(), as_object(fields, "qBittorrent maindata torrent")
+
+
+def _removed_hash(item: object) -> str:
+    """One hash of maindata's `torrents_removed`."""
+    if not isinstance(item, str) or not item:
+        raise PayloadError("qBittorrent maindata torrents_removed: an entry is not a hash")
+    return clean_text(item).lower()
 
 
 def _check_login(reply: _Reply) -> None:

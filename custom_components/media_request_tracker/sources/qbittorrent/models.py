@@ -3,18 +3,17 @@
 Field names are the WebUI API's own (`/api/v2/torrents/info`, `/api/v2/sync/maindata`). Parsing is lenient per
 field: a missing or mistyped value gets a neutral default, because maindata merges partial updates and older
 servers lack newer fields (`infohash_v1`/`infohash_v2` appeared in 4.4), and one odd field is not worth
-failing a poll. Only a torrent entry that is not an object at all is an `UnexpectedResponse`.
+failing a poll. Only a torrent entry that is not an object at all is skipped (a `PayloadError`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-import math
 from typing import Any, Final
 
-from ..errors import UnexpectedResponse
+from ..payload import JsonObject, PayloadError, as_object, opt_number, opt_str, req_str
 
 ETA_UNKNOWN: Final = 8640000
 """qBittorrent's "infinite" ETA (100 days), also reported for finished torrents."""
@@ -72,37 +71,40 @@ def classify_state(state: str) -> TorrentPhase:
     return _PHASES.get(state, TorrentPhase.UNKNOWN)
 
 
-def _str(fields: Mapping[str, Any], key: str) -> str:
-    value = fields.get(key)
-    return value if isinstance(value, str) else ""
+_WHAT: Final = "qBittorrent torrent"
 
 
-def _number(fields: Mapping[str, Any], key: str) -> float:
+def _or_none[T](read: Callable[[JsonObject, str, str], T | None], fields: JsonObject, key: str) -> T | None:
+    """A field read as the parsers read it, or None when it is absent or of another type."""
+    try:
+        return read(fields, key, _WHAT)
+    except PayloadError:
+        return None
+
+
+def _str(fields: JsonObject, key: str) -> str:
+    return _or_none(opt_str, fields, key) or ""
+
+
+def _number(fields: JsonObject, key: str) -> float:
     """A finite number, or 0 (JSON from a broken server may hold NaN or Infinity, which Python accepts)."""
-    value = fields.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return 0.0
-    return float(value)
+    return _or_none(opt_number, fields, key) or 0.0
 
 
-def _int(fields: Mapping[str, Any], key: str) -> int:
-    value = fields.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) else int(_number(fields, key))
+def _int(fields: JsonObject, key: str) -> int:
+    return int(_number(fields, key))
 
 
-def _progress(fields: Mapping[str, Any]) -> float:
+def _progress(fields: JsonObject) -> float:
     return min(max(_number(fields, "progress"), 0.0), 1.0)
 
 
-def _eta(fields: Mapping[str, Any]) -> int | None:
-    raw = fields.get("eta")
-    if isinstance(raw, float) and not math.isfinite(raw):
-        return None
-    eta = _int(fields, "eta")
-    return None if eta < 0 or eta >= ETA_UNKNOWN else eta
+def _eta(fields: JsonObject) -> int | None:
+    eta = _or_none(opt_number, fields, "eta")
+    return None if eta is None or eta < 0 or eta >= ETA_UNKNOWN else int(eta)
 
 
-def _tags(fields: Mapping[str, Any]) -> tuple[str, ...]:
+def _tags(fields: JsonObject) -> tuple[str, ...]:
     return tuple(tag for tag in (part.strip() for part in _str(fields, "tags").split(",")) if tag)
 
 
@@ -169,11 +171,11 @@ class Torrent:
         return frozenset(ids)
 
 
-def torrent_from_row(row: Any) -> Torrent:
-    """Parse one `/api/v2/torrents/info` row (it carries its own `hash`)."""
-    if not isinstance(row, Mapping) or not isinstance(row.get("hash"), str) or not row["hash"]:
-        raise UnexpectedResponse("qBittorrent torrents/info: a row is not a torrent object with a hash")
-    return Torrent.from_api(row["hash"], row)
+def torrent_from_row(row: object) -> Torrent:
+    """Parse one `/api/v2/torrents/info` row (it carries its own `hash`); `PayloadError` without one."""
+    what = "qBittorrent torrents/info row"
+    fields = as_object(row, what)
+    return Torrent.from_api(req_str(fields, "hash", what), fields)
 
 
 @dataclass(frozen=True, slots=True)

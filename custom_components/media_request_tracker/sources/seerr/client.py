@@ -5,7 +5,9 @@ Works with Seerr and with the Jellyseerr and Overseerr builds it replaced: they 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 import json
 from typing import Any, Final, Literal
@@ -13,8 +15,9 @@ from typing import Any, Final, Literal
 import aiohttp
 
 from ..errors import UnexpectedResponse, WebhookUnreachable
-from ..fields import int_field, json_list, json_object
 from ..http import JsonApi
+from ..payload import as_list, as_object, req_int, req_object
+from ..records import read_answer, read_records
 from .models import TRACKED_NOTIFICATIONS, SeerrRequest, SeerrStatus, SeerrWebhookSettings
 
 API_KEY_HEADER = "X-Api-Key"
@@ -96,16 +99,17 @@ class SeerrClient:
     def __init__(self, session: aiohttp.ClientSession, url: str, api_key: str, *, verify_ssl: bool = True) -> None:
         """Prepare calls to the server at `url` (a reverse-proxy sub-path is kept)."""
         self._api = JsonApi(session, url, headers={API_KEY_HEADER: api_key}, verify_ssl=verify_ssl)
+        self.skipped: Counter[str] = Counter()
+        """Records left out because they did not read, by collection (`requests`), since the client was made."""
 
     async def status(self) -> SeerrStatus:
         """Version of the server; `UnexpectedResponse` when it does not answer like a Seerr-family server."""
-        return SeerrStatus.from_json(await self._api.get("/api/v1/status"))
+        return read_answer(SeerrStatus.from_json, await self._api.get("/api/v1/status"))
 
     async def validate(self) -> SeerrStatus:
         """Check the server and the key: `/status` answers anyone, the request counter only a valid key."""
         status = await self.status()
-        counts = json_object(await self._api.get("/api/v1/request/count"), "Seerr request count")
-        int_field(counts, "total", "Seerr request count")
+        read_answer(_request_total, await self._api.get("/api/v1/request/count"))
         return status
 
     async def requests(
@@ -131,24 +135,29 @@ class SeerrClient:
                 "sortDirection": "desc",
                 "filter": status_filter,
             }
-            results, total = _parse_page(await self._api.get("/api/v1/request", params))
+            page = read_answer(_Page.from_json, await self._api.get("/api/v1/request", params))
+            results = read_records(
+                page.results, SeerrRequest.from_json, service="Seerr", collection="requests", skipped=self.skipped
+            )
             before = len(found)
             for request in results:
                 if since and request.updated_at and _as_utc(request.updated_at) < since:
                     return list(found.values())
                 found.setdefault(request.id, request)
-            skip += len(results)
+            skip += len(page.results)
             # A page that adds nothing new means the server ignored `skip`: stop instead of looping forever.
-            if not results or skip >= total or len(found) == before:
+            if not page.results or skip >= page.total or len(found) == before:
                 return list(found.values())
 
     async def request(self, request_id: int) -> SeerrRequest:
         """One request by id; an id Seerr does not know is an HTTP 404, reported as `UnexpectedResponse`."""
-        return SeerrRequest.from_json(await self._api.get(f"/api/v1/request/{request_id}"))
+        return read_answer(SeerrRequest.from_json, await self._api.get(f"/api/v1/request/{request_id}"))
 
     async def webhook_settings(self) -> SeerrWebhookSettings:
         """The webhook agent's current settings (there is one agent per server; the user may already use it)."""
-        return SeerrWebhookSettings.from_json(await self._api.get("/api/v1/settings/notifications/webhook"))
+        return read_answer(
+            SeerrWebhookSettings.from_json, await self._api.get("/api/v1/settings/notifications/webhook")
+        )
 
     async def configure_webhook(self, url: str, auth_header: str | None) -> None:
         """Point the webhook agent at `url`, sending the tracked notifications rendered from `WEBHOOK_TEMPLATE`.
@@ -191,12 +200,26 @@ def _webhook_body(url: str, auth_header: str | None) -> dict[str, Any]:
     }
 
 
-def _parse_page(data: Any) -> tuple[list[SeerrRequest], int]:
-    """The requests of one `/api/v1/request` page and the total number of matching requests."""
-    page = json_object(data, "Seerr request page")
-    page_info = json_object(page.get("pageInfo"), "Seerr request pageInfo")
-    results = json_list(page.get("results"), "Seerr request results")
-    return [SeerrRequest.from_json(item) for item in results], int_field(page_info, "results", "Seerr pageInfo")
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """One `/api/v1/request` page: its records, still unread, and the number of matching requests."""
+
+    results: list[object]
+    total: int
+
+    @classmethod
+    def from_json(cls, data: object) -> _Page:
+        what = "Seerr request page"
+        page = as_object(data, what)
+        return cls(
+            results=as_list(page.get("results"), f"{what} results"),
+            total=req_int(req_object(page, "pageInfo", what), "results", f"{what} pageInfo"),
+        )
+
+
+def _request_total(data: object) -> int:
+    """The total of `/api/v1/request/count`."""
+    return req_int(as_object(data, "Seerr request count"), "total", "Seerr request count")
 
 
 def _as_utc(value: datetime) -> datetime:

@@ -14,16 +14,17 @@ from enum import IntEnum, IntFlag
 import json
 from typing import Any
 
-from ..errors import UnexpectedResponse
-from ..fields import (
-    bool_field,
-    int_field,
-    json_object,
-    list_field,
-    opt_datetime_field,
-    opt_int_field,
-    opt_str_field,
-    str_field,
+from ..payload import (
+    as_object,
+    objects,
+    opt_bool,
+    opt_datetime,
+    opt_int,
+    opt_object,
+    opt_str,
+    req_int,
+    req_object,
+    req_str,
 )
 
 
@@ -80,11 +81,9 @@ class SeerrStatus:
     @classmethod
     def from_json(cls, data: Any) -> SeerrStatus:
         """Parse the status; both fields must be there, or this is not a Seerr-family server."""
-        obj = json_object(data, "Seerr status")
-        return cls(
-            version=str_field(obj, "version", "Seerr status"),
-            commit_tag=str_field(obj, "commitTag", "Seerr status"),
-        )
+        obj = as_object(data, "Seerr status")
+        what = "Seerr status"
+        return cls(version=req_str(obj, "version", what), commit_tag=req_str(obj, "commitTag", what))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,29 +98,27 @@ class SeerrUser:
     @classmethod
     def from_json(cls, data: Any) -> SeerrUser:
         """Parse a user; Seerr computes `displayName` on load, older builds may only have the user names."""
-        obj = json_object(data, "Seerr user")
+        what = "Seerr user"
+        obj = as_object(data, what)
         names = ("displayName", "username", "jellyfinUsername", "plexUsername", "email")
-        display = next((value for key in names if (value := obj.get(key)) and isinstance(value, str)), None)
-        return cls(
-            id=opt_int_field(obj, "id", "Seerr user"),
-            display_name=display,
-            email=opt_str_field(obj, "email", "Seerr user"),
-        )
+        display = next((value for key in names if (value := opt_str(obj, key, what))), None)
+        return cls(id=opt_int(obj, "id", what), display_name=display, email=opt_str(obj, "email", what))
 
 
 @dataclass(frozen=True, slots=True)
 class SeerrMedia:
     """The media a request is for, with the ids Seerr has learned about it."""
 
-    id: int
-    media_type: str
-    """"movie" or "tv"."""
+    id: int | None
+    media_type: str | None
+    """"movie" or "tv" (the request's `type` says it too)."""
     tmdb_id: int | None
     tvdb_id: int | None
     imdb_id: str | None
-    status: int
+    status: int | None
     """Raw `MediaStatus` number (fork-dependent above 5)."""
-    status4k: int
+    status4k: int | None
+    """Left out by some builds for media never requested in 4K."""
     external_service_id: int | None
     """The Radarr movie id or Sonarr series id."""
     external_service_id4k: int | None
@@ -132,20 +129,20 @@ class SeerrMedia:
     @classmethod
     def from_json(cls, data: Any) -> SeerrMedia:
         """Parse the `media` object of a request."""
-        obj = json_object(data, "Seerr media")
         what = "Seerr media"
+        obj = as_object(data, what)
         return cls(
-            id=int_field(obj, "id", what),
-            media_type=str_field(obj, "mediaType", what),
-            tmdb_id=opt_int_field(obj, "tmdbId", what),
-            tvdb_id=opt_int_field(obj, "tvdbId", what),
-            imdb_id=opt_str_field(obj, "imdbId", what),
-            status=int_field(obj, "status", what),
-            status4k=int_field(obj, "status4k", what),
-            external_service_id=opt_int_field(obj, "externalServiceId", what),
-            external_service_id4k=opt_int_field(obj, "externalServiceId4k", what),
-            jellyfin_media_id=opt_str_field(obj, "jellyfinMediaId", what),
-            jellyfin_media_id4k=opt_str_field(obj, "jellyfinMediaId4k", what),
+            id=opt_int(obj, "id", what),
+            media_type=opt_str(obj, "mediaType", what),
+            tmdb_id=opt_int(obj, "tmdbId", what),
+            tvdb_id=opt_int(obj, "tvdbId", what),
+            imdb_id=opt_str(obj, "imdbId", what),
+            status=opt_int(obj, "status", what),
+            status4k=opt_int(obj, "status4k", what),
+            external_service_id=opt_int(obj, "externalServiceId", what),
+            external_service_id4k=opt_int(obj, "externalServiceId4k", what),
+            jellyfin_media_id=opt_str(obj, "jellyfinMediaId", what),
+            jellyfin_media_id4k=opt_str(obj, "jellyfinMediaId4k", what),
         )
 
 
@@ -156,7 +153,8 @@ class SeerrRequest:
     id: int
     status: int
     """Raw `MediaRequestStatus` number; see `request_status`."""
-    media_type: str
+    media_type: str | None
+    """"movie" or "tv" (the media's `mediaType` says it too)."""
     is4k: bool
     seasons: tuple[int, ...]
     """Requested season numbers (empty for movies)."""
@@ -182,21 +180,24 @@ class SeerrRequest:
 
     @classmethod
     def from_json(cls, data: Any) -> SeerrRequest:
-        """Parse one request as `/api/v1/request` and `/api/v1/request/{id}` return it."""
-        obj = json_object(data, "Seerr request")
+        """Parse one request as `/api/v1/request` and `/api/v1/request/{id}` return it.
+
+        Only what the evidence parser needs is required (an id, a status, the media), so no request it could
+        track is lost to a field it does not read.
+        """
         what = "Seerr request"
-        seasons = [json_object(season, "Seerr season") for season in list_field(obj, "seasons", what)]
-        requested_by = obj.get("requestedBy")
+        obj = as_object(data, what)
+        requested_by = opt_object(obj, "requestedBy", what)
         return cls(
-            id=int_field(obj, "id", what),
-            status=int_field(obj, "status", what),
-            media_type=str_field(obj, "type", what),
-            is4k=bool_field(obj, "is4k", what),
-            seasons=tuple(int_field(season, "seasonNumber", "Seerr season") for season in seasons),
+            id=req_int(obj, "id", what),
+            status=req_int(obj, "status", what),
+            media_type=opt_str(obj, "type", what),
+            is4k=opt_bool(obj, "is4k", what) or False,
+            seasons=tuple(req_int(item, "seasonNumber", f"{what} season") for item in objects(obj, "seasons", what)),
             requested_by=None if requested_by is None else SeerrUser.from_json(requested_by),
-            created_at=opt_datetime_field(obj, "createdAt", what),
-            updated_at=opt_datetime_field(obj, "updatedAt", what),
-            media=SeerrMedia.from_json(obj.get("media")),
+            created_at=opt_datetime(obj, "createdAt", what),
+            updated_at=opt_datetime(obj, "updatedAt", what),
+            media=SeerrMedia.from_json(req_object(obj, "media", what)),
             raw=obj,
         )
 
@@ -238,18 +239,15 @@ class SeerrWebhookSettings:
     @classmethod
     def from_json(cls, data: Any) -> SeerrWebhookSettings:
         """Parse the settings; `options.jsonPayload` arrives already decoded from base64 by the server."""
-        obj = json_object(data, "Seerr webhook settings")
-        options = json_object(obj.get("options"), "Seerr webhook settings options")
         what = "Seerr webhook settings"
+        obj = as_object(data, what)
+        options = req_object(obj, "options", what)
         payload = options.get("jsonPayload")
-        types = obj.get("types")
-        if types is not None and (not isinstance(types, int) or isinstance(types, bool)):
-            raise UnexpectedResponse(f"{what}: types is not an integer")
         return cls(
-            enabled=bool_field(obj, "enabled", what),
-            types=types or 0,
-            webhook_url=opt_str_field(options, "webhookUrl", what) or "",
-            auth_header=opt_str_field(options, "authHeader", what) or None,
+            enabled=opt_bool(obj, "enabled", what) or False,
+            types=opt_int(obj, "types", what) or 0,
+            webhook_url=opt_str(options, "webhookUrl", what) or "",
+            auth_header=opt_str(options, "authHeader", what),
             json_payload=payload if isinstance(payload, str) else None,
-            support_variables=bool_field(options, "supportVariables", what),
+            support_variables=opt_bool(options, "supportVariables", what) or False,
         )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 
 from ..errors import InvalidAuth, UnexpectedResponse
 from ..http import JsonApi
+from ..payload import as_list
+from ..records import read_answer, read_records
 from .models import ShokoFile, ShokoImportFolder, ShokoSeries, ShokoVersion
 
 API_KEY_HEADER = "apikey"
@@ -38,6 +42,8 @@ class ShokoClient:
         self._verify_ssl = verify_ssl
         self._api_key = api_key
         self._api = self._json_api(api_key)
+        self.skipped: Counter[str] = Counter()
+        """Records left out because they did not read, by collection (`files`, `import_folders`)."""
 
     @property
     def api_key(self) -> str | None:
@@ -73,20 +79,20 @@ class ShokoClient:
         Shoko answers this without checking the key, so it proves the server is Shoko, not that the key works;
         `import_folders()` does that.
         """
-        return ShokoVersion.from_json(await self._api.get("/api/v3/Init/Version"))
+        return read_answer(ShokoVersion.from_json, await self._api.get("/api/v3/Init/Version"))
 
     async def import_folders(self) -> list[ShokoImportFolder]:
         """Every import folder (needs a valid key, so it also validates credentials)."""
         body = await self._api.get("/api/v3/ImportFolder")
-        return [ShokoImportFolder.from_json(item) for item in _array(body)]
+        return self._read(body, ShokoImportFolder.from_json, "import_folders")
 
     async def import_folder(self, folder_id: int) -> ShokoImportFolder:
         """One import folder, whose `path` joins a file location's relative path."""
-        return ShokoImportFolder.from_json(await self._api.get(f"/api/v3/ImportFolder/{folder_id}"))
+        return read_answer(ShokoImportFolder.from_json, await self._api.get(f"/api/v3/ImportFolder/{folder_id}"))
 
     async def file(self, file_id: int) -> ShokoFile:
         """One file with its locations and its series/episode cross-references."""
-        return ShokoFile.from_json(await self._api.get(f"/api/v3/File/{file_id}", {"include": "XRefs"}))
+        return read_answer(ShokoFile.from_json, await self._api.get(f"/api/v3/File/{file_id}", {"include": "XRefs"}))
 
     async def files_path_ends_with(self, tail: str, limit: int = 1) -> list[ShokoFile]:
         """Files with a location whose full server path ends with `tail` (case-insensitive, any separator).
@@ -101,15 +107,13 @@ class ShokoClient:
             "limit": max(1, min(limit, PATH_ENDS_WITH_MAX_LIMIT)),
         }
         body = await self._api.get("/api/v3/File/PathEndsWith", params)
-        return [ShokoFile.from_json(item) for item in _array(body)]
+        return self._read(body, ShokoFile.from_json, "files")
 
     async def series(self, series_id: int) -> ShokoSeries:
         """One Shoko series with its AniDB, TMDB, TvDB, IMDb and MAL ids."""
-        return ShokoSeries.from_json(await self._api.get(f"/api/v3/Series/{series_id}"))
+        return read_answer(ShokoSeries.from_json, await self._api.get(f"/api/v3/Series/{series_id}"))
 
-
-def _array(body: Any) -> list[Any]:
-    """A JSON array answer, or raise."""
-    if not isinstance(body, list):
-        raise UnexpectedResponse(f"Shoko: expected a list, got {type(body).__name__}")
-    return body
+    def _read[T](self, body: Any, read: Callable[[object], T], collection: str) -> list[T]:
+        """The records of an array answer that read; the others are skipped and counted."""
+        items = read_answer(lambda answer: as_list(answer, f"Shoko {collection}"), body)
+        return read_records(items, read, service="Shoko", collection=collection, skipped=self.skipped)

@@ -9,14 +9,26 @@ in the tracker.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 import re
 from typing import Any
 
-from ..errors import UnexpectedResponse
-from ..fields import int_field, json_object, list_field, opt_datetime_field, opt_int_field, opt_str_field, str_field
+from ..payload import (
+    JsonObject,
+    as_object,
+    integers,
+    objects,
+    opt_bool,
+    opt_datetime,
+    opt_int,
+    opt_object,
+    opt_str,
+    req_int,
+    req_object,
+    req_str,
+    strings,
+)
 
 SUPPORTED_MAJOR_VERSION = 5
 """The server line whose hub, event names and REST shapes this package speaks (v6 renamed all events)."""
@@ -24,55 +36,12 @@ SUPPORTED_MAJOR_VERSION = 5
 _MAJOR_VERSION = re.compile(r"^\s*v?(\d+)")
 
 
-def _mapping(value: Any, what: str) -> Mapping[str, Any]:
-    return json_object(value, f"Shoko {what}")
-
-
-def _list(obj: Mapping[str, Any], key: str, what: str) -> list[Any]:
-    """An array field; absent or null counts as empty (Shoko leaves out empty optional lists)."""
-    return list_field(obj, key, f"Shoko {what}")
-
-
-def _int(obj: Mapping[str, Any], key: str, what: str) -> int:
-    return int_field(obj, key, f"Shoko {what}")
-
-
-def _opt_int(obj: Mapping[str, Any], key: str, what: str) -> int | None:
-    """An integer that may be null (Shoko ids not created yet are null)."""
-    return opt_int_field(obj, key, f"Shoko {what}")
-
-
-def _str(obj: Mapping[str, Any], key: str, what: str) -> str:
-    return str_field(obj, key, f"Shoko {what}")
-
-
-def _opt_str(obj: Mapping[str, Any], key: str, what: str) -> str | None:
-    return opt_str_field(obj, key, f"Shoko {what}")
-
-
-def _ints(obj: Mapping[str, Any], key: str, what: str) -> tuple[int, ...]:
-    """An array of integers (absent means empty)."""
-    values = _list(obj, key, what)
-    if not all(isinstance(value, int) and not isinstance(value, bool) for value in values):
-        raise UnexpectedResponse(f"Shoko {what}: {key} holds something other than integers")
-    return tuple(values)
-
-
-def _strs(obj: Mapping[str, Any], key: str, what: str) -> tuple[str, ...]:
-    """An array of strings (absent means empty)."""
-    values = _list(obj, key, what)
-    if not all(isinstance(value, str) for value in values):
-        raise UnexpectedResponse(f"Shoko {what}: {key} holds something other than strings")
-    return tuple(values)
-
-
-def _tmdb_ids(obj: Mapping[str, Any], what: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def _tmdb_ids(obj: JsonObject, what: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The `TMDB: {Movie: [...], Show: [...]}` cross-reference block, as (movie ids, show ids)."""
-    tmdb = obj.get("TMDB")
+    tmdb = opt_object(obj, "TMDB", what)
     if tmdb is None:
         return (), ()
-    block = _mapping(tmdb, f"{what} TMDB")
-    return _ints(block, "Movie", what), _ints(block, "Show", what)
+    return tuple(integers(tmdb, "Movie", f"{what} TMDB")), tuple(integers(tmdb, "Show", f"{what} TMDB"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,13 +70,14 @@ class ShokoVersion:
     @classmethod
     def from_json(cls, data: Any) -> ShokoVersion:
         """Parse the version set; only its `Server` entry matters."""
-        server = _mapping(_mapping(data, "version").get("Server"), "version Server")
+        what = "Shoko version Server"
+        server = req_object(as_object(data, "Shoko version"), "Server", "Shoko version")
         return cls(
-            version=_str(server, "Version", "version"),
-            channel=_opt_str(server, "ReleaseChannel", "version"),
-            tag=_opt_str(server, "Tag", "version"),
-            commit=_opt_str(server, "Commit", "version"),
-            released=opt_datetime_field(server, "ReleaseDate", "Shoko version"),
+            version=req_str(server, "Version", what),
+            channel=opt_str(server, "ReleaseChannel", what),
+            tag=opt_str(server, "Tag", what),
+            commit=opt_str(server, "Commit", what),
+            released=opt_datetime(server, "ReleaseDate", what),
         )
 
 
@@ -123,12 +93,9 @@ class ShokoImportFolder:
     @classmethod
     def from_json(cls, data: Any) -> ShokoImportFolder:
         """Parse one import folder."""
-        obj = _mapping(data, "import folder")
-        return cls(
-            id=_int(obj, "ID", "import folder"),
-            name=_opt_str(obj, "Name", "import folder"),
-            path=_str(obj, "Path", "import folder"),
-        )
+        what = "Shoko import folder"
+        obj = as_object(data, what)
+        return cls(id=req_int(obj, "ID", what), name=opt_str(obj, "Name", what), path=req_str(obj, "Path", what))
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,13 +111,13 @@ class ShokoFileLocation:
     @classmethod
     def from_json(cls, data: Any) -> ShokoFileLocation:
         """Parse one location."""
-        obj = _mapping(data, "file location")
-        accessible = obj.get("IsAccessible")
+        what = "Shoko file location"
+        obj = as_object(data, what)
         return cls(
-            id=_opt_int(obj, "ID", "file location"),
-            import_folder_id=_int(obj, "ImportFolderID", "file location"),
-            relative_path=_str(obj, "RelativePath", "file location"),
-            accessible=accessible if isinstance(accessible, bool) else None,
+            id=opt_int(obj, "ID", what),
+            import_folder_id=req_int(obj, "ImportFolderID", what),
+            relative_path=req_str(obj, "RelativePath", what),
+            accessible=opt_bool(obj, "IsAccessible", what),
         )
 
 
@@ -170,16 +137,16 @@ class ShokoFileCrossReference:
     @classmethod
     def from_json(cls, data: Any) -> ShokoFileCrossReference:
         """Parse one `{SeriesID: {...}, EpisodeIDs: [...]}` entry."""
-        obj = _mapping(data, "cross-reference")
-        series = _mapping(obj.get("SeriesID"), "cross-reference SeriesID")
-        raw_episodes = _list(obj, "EpisodeIDs", "cross-reference")
-        episodes = [_mapping(item, "cross-reference episode") for item in raw_episodes]
-        movies, shows = _tmdb_ids(series, "cross-reference series")
-        shoko_episodes = (_opt_int(episode, "ID", "cross-reference episode") for episode in episodes)
-        anidb_episodes = (_opt_int(episode, "AniDB", "cross-reference episode") for episode in episodes)
+        what = "Shoko cross-reference"
+        obj = as_object(data, what)
+        series = req_object(obj, "SeriesID", what)
+        episodes = objects(obj, "EpisodeIDs", what)
+        movies, shows = _tmdb_ids(series, f"{what} series")
+        shoko_episodes = (opt_int(episode, "ID", f"{what} episode") for episode in episodes)
+        anidb_episodes = (opt_int(episode, "AniDB", f"{what} episode") for episode in episodes)
         return cls(
-            series_id=_opt_int(series, "ID", "cross-reference series"),
-            anidb_anime_id=_opt_int(series, "AniDB", "cross-reference series"),
+            series_id=opt_int(series, "ID", f"{what} series"),
+            anidb_anime_id=opt_int(series, "AniDB", f"{what} series"),
             tmdb_movie_ids=movies,
             tmdb_show_ids=shows,
             episode_ids=tuple(episode for episode in shoko_episodes if episode is not None),
@@ -201,14 +168,15 @@ class ShokoFile:
     @classmethod
     def from_json(cls, data: Any) -> ShokoFile:
         """Parse one file."""
-        obj = _mapping(data, "file")
-        hashes = obj.get("Hashes")
+        what = "Shoko file"
+        obj = as_object(data, what)
+        hashes = opt_object(obj, "Hashes", what)
         return cls(
-            id=_int(obj, "ID", "file"),
-            size=_int(obj, "Size", "file"),
-            ed2k=_opt_str(_mapping(hashes, "file Hashes"), "ED2K", "file") if hashes is not None else None,
-            locations=tuple(ShokoFileLocation.from_json(item) for item in _list(obj, "Locations", "file")),
-            cross_references=tuple(ShokoFileCrossReference.from_json(item) for item in _list(obj, "SeriesIDs", "file")),
+            id=req_int(obj, "ID", what),
+            size=req_int(obj, "Size", what),
+            ed2k=None if hashes is None else opt_str(hashes, "ED2K", f"{what} Hashes"),
+            locations=tuple(ShokoFileLocation.from_json(item) for item in objects(obj, "Locations", what)),
+            cross_references=tuple(ShokoFileCrossReference.from_json(item) for item in objects(obj, "SeriesIDs", what)),
         )
 
 
@@ -228,16 +196,17 @@ class ShokoSeries:
     @classmethod
     def from_json(cls, data: Any) -> ShokoSeries:
         """Parse one series."""
-        obj = _mapping(data, "series")
-        ids = _mapping(obj.get("IDs"), "series IDs")
-        movies, shows = _tmdb_ids(ids, "series IDs")
+        what = "Shoko series"
+        obj = as_object(data, what)
+        ids = req_object(obj, "IDs", what)
+        movies, shows = _tmdb_ids(ids, f"{what} IDs")
         return cls(
-            id=_int(ids, "ID", "series IDs"),
-            name=_opt_str(obj, "Name", "series"),
-            anidb_id=_opt_int(ids, "AniDB", "series IDs"),
+            id=req_int(ids, "ID", f"{what} IDs"),
+            name=opt_str(obj, "Name", what),
+            anidb_id=opt_int(ids, "AniDB", f"{what} IDs"),
             tmdb_movie_ids=movies,
             tmdb_show_ids=shows,
-            tvdb_ids=_ints(ids, "TvDB", "series IDs"),
-            imdb_ids=_strs(ids, "IMDB", "series IDs"),
-            mal_ids=_ints(ids, "MAL", "series IDs"),
+            tvdb_ids=tuple(integers(ids, "TvDB", f"{what} IDs")),
+            imdb_ids=tuple(strings(ids, "IMDB", f"{what} IDs")),
+            mal_ids=tuple(integers(ids, "MAL", f"{what} IDs")),
         )
