@@ -267,6 +267,8 @@ class SimulatedSeerr(SimulatedService):
                 "supportVariables": False,
             },
         }
+        self.moderated: list[tuple[int, str]] = []
+        """(request id, "approve" or "decline") for every request approved or declined through the API."""
         self.last_error: str | None = None
         """Why the last send failed (as Seerr would log it), or None."""
         super().__init__()
@@ -353,6 +355,7 @@ class SimulatedSeerr(SimulatedService):
         router.add_get("/api/v1/settings/notifications/webhook", self._get_webhook)
         router.add_post("/api/v1/settings/notifications/webhook", self._save_webhook)
         router.add_post("/api/v1/settings/notifications/webhook/test", self._test_webhook)
+        router.add_post("/api/v1/request/{request_id}/{status}", self._moderate)
 
     @web.middleware
     async def _check_key(
@@ -442,6 +445,23 @@ class SimulatedSeerr(SimulatedService):
         except (KeyError, ValueError):
             return web.json_response({"message": "Request not found."}, status=404)
 
+    async def _moderate(self, request: web.Request) -> web.Response:
+        """`POST /request/{id}/approve|decline` as Seerr v3 answers it: only a pending request changes."""
+        try:
+            item = self.requests[int(request.match_info["request_id"])]
+        except (KeyError, ValueError):
+            return web.json_response({"message": "Request not found."}, status=404)
+        new_status = _MODERATION.get(request.match_info["status"])
+        if new_status is None:
+            return web.json_response({"message": "Status must be approve or decline."}, status=400)
+        if item["status"] != 1:
+            return web.json_response({"message": "Only pending requests can be approved or declined."}, status=409)
+        item["status"] = new_status
+        item["modifiedBy"] = ADMIN_USER
+        item["updatedAt"] = "2026-01-01T00:05:00.000Z"
+        self.moderated.append((int(item["id"]), request.match_info["status"]))
+        return web.json_response(item)
+
     async def _get_webhook(self, _request: web.Request) -> web.Response:
         options = self.webhook["options"]
         decoded = json.loads(base64.b64decode(options["jsonPayload"]).decode())
@@ -494,3 +514,7 @@ class SimulatedSeerr(SimulatedService):
                 "supportVariables": options.get("supportVariables") or False,
             },
         }
+
+
+_MODERATION = {"approve": 2, "decline": 3}
+"""`MediaRequestStatus` after `POST /request/{id}/approve` or `/decline`."""
