@@ -22,9 +22,13 @@ CONF_STALL_MINUTES: Final = "stall_minutes"
 DEFAULT_TRACE_EVENTS: Final = 200
 
 STORAGE_KEY: Final = DOMAIN
-STORAGE_VERSION: Final = 1
+STORAGE_VERSION: Final = 2
 STORAGE_MINOR_VERSION: Final = 1
+STORAGE_SEGMENTS: Final = 32
+"""Files the stored requests are spread over (by a hash of their key); changing it needs a new major version."""
 SAVE_DELAY_SECONDS: Final = 10
+"""Seconds from the first unsaved change to the write; later changes never push the write back."""
+SAVE_RETRY_SECONDS: Final = 30
 
 HOUSEKEEPING_INTERVAL_SECONDS: Final = 60
 # Progress-only changes are written at most this often, so a download does not flood the recorder.

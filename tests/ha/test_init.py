@@ -9,6 +9,7 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_test_home_assistant
 
 from custom_components.media_request_tracker.const import DOMAIN
+from custom_components.media_request_tracker.store import segment_of
 from custom_components.media_request_tracker.tracker.serialization import dump_request
 
 from ..tracker.lifecycles import movie, series
@@ -85,8 +86,9 @@ async def test_store_is_written_after_changes(
 
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    stored = hass_storage[f"{DOMAIN}.{ENTRY_ID}"]
-    assert stored["version"] == 1
+    (request,) = loaded_entry.runtime_data.tracker.requests.values()
+    stored = hass_storage[f"{DOMAIN}.{ENTRY_ID}.{segment_of(request.key):02d}"]
+    assert stored["version"] == 2
     assert [r["title"] for r in stored["data"]["requests"]] == ["The Film"]
 
 

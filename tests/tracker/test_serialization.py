@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import fields
+from dataclasses import fields, replace
 import hashlib
 import json
 import logging
@@ -30,11 +30,15 @@ from custom_components.media_request_tracker.tracker import (
 from custom_components.media_request_tracker.tracker.evidence import EVIDENCE_TYPES
 from custom_components.media_request_tracker.tracker.serialization import (
     SCHEMA_VERSION,
+    STORED_TIMELINE,
     SchemaError,
     dump_evidence,
     dump_tracker,
     load_evidence,
+    load_request,
     load_tracker,
+    migrate_version_1,
+    stored_request,
 )
 
 from .builders import (
@@ -281,3 +285,55 @@ def test_held_evidence_with_media_of_the_wrong_shape_is_skipped() -> None:
     load_tracker(data, loaded)
 
     assert len(loaded.pending) == 1
+
+
+# --- the store's layout --------------------------------------------------------------------------------------
+
+
+def test_stored_request_round_trips_every_field_and_shares_no_container() -> None:
+    _, request = busy_tracker()
+
+    stored = stored_request(request)
+    restored = load_request(json.loads(json.dumps(stored)))
+
+    assert restored == request
+    # A snapshot: changing the request afterwards leaves it as it was.
+    text = json.dumps(stored)
+    request.download_aliases["another"] = "hash"
+    request.timeline.append(request.timeline[0])
+    next(iter(request.downloads.values())).progress = 0.99
+    assert json.dumps(stored) == text
+
+
+def test_stored_timeline_keeps_the_first_and_newest_entries_and_counts_the_rest() -> None:
+    _, request = busy_tracker()
+    first = request.timeline[0]
+    request.timeline = [first, *(replace(first, at=float(n)) for n in range(1, 120))]
+    request.timeline_dropped = 4
+
+    restored = load_request(stored_request(request))
+
+    assert len(restored.timeline) == STORED_TIMELINE
+    assert restored.timeline[0] == first
+    assert restored.timeline[1:] == request.timeline[-(STORED_TIMELINE - 1) :]
+    assert restored.timeline_dropped == 4 + 120 - STORED_TIMELINE
+
+
+def test_version_1_store_data_migrates_to_the_same_requests() -> None:
+    tracker, _ = busy_tracker()
+    data = json.loads(json.dumps(dump_tracker(tracker)))
+
+    migrated = migrate_version_1(data)
+
+    assert [load_request(raw) for raw in migrated["requests"]] == list(tracker.requests.values())
+    assert [load_evidence(raw) for raw in migrated["pending"]] == tracker.pending
+
+
+@pytest.mark.parametrize(
+    "data",
+    [[], "text", {"version": 2}, {"requests": []}, {"version": 1, "requests": {}}],
+    ids=["list", "string", "newer", "no version", "requests not a list"],
+)
+def test_version_1_migration_refuses_what_it_cannot_read(data: Any) -> None:
+    with pytest.raises(SchemaError):
+        migrate_version_1(data)

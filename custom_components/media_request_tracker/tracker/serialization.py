@@ -2,6 +2,10 @@
 
 Stored data is read back with the same rules as upstream input: an entry that does not fit is reported and
 skipped, never allowed to stop the rest from loading.
+
+`dump_tracker`/`load_tracker` give the whole state in one object (diagnostics, traces, version 1 stores).
+The store keeps each request on its own (`stored_request`, with a compact timeline) so that it can encode only
+the requests that changed; `migrate_version_1` turns a version 1 store into that layout.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from .stages import Stage
 from .tracker import Tracker
 
 SCHEMA_VERSION = 1
+STORED_TIMELINE = 50
+"""Timeline entries a stored request keeps: the first and the newest 49 (the count of the others is kept)."""
 _LOGGER = logging.getLogger(__name__)
 
 
@@ -77,7 +83,7 @@ def dump_request(request: TrackedRequest) -> dict[str, Any]:
         "series_in_library": request.series_in_library,
         "problems": {stage.value: reason for stage, reason in request.problems.items()},
         "downloads": {key: _dump_download(d) for key, d in request.downloads.items()},
-        "download_aliases": request.download_aliases,
+        "download_aliases": dict(request.download_aliases),
         "files": {key: _dump_file(f) for key, f in request.files.items()},
         "episodes": [[s, e, unit.reached] for (s, e), unit in sorted(request.episodes.items())],
         "proofs": [_dump_entry(entry) for entry in request.proofs.values()],
@@ -122,6 +128,43 @@ def load_request(raw: dict[str, Any]) -> TrackedRequest:
         last_activity=float(raw.get("last_activity", raw["created_at"])),
         stalled_reason=raw.get("stalled_reason"),
     )
+
+
+def stored_request(request: TrackedRequest) -> dict[str, Any]:
+    """One request as the store keeps it: `dump_request` with a compact timeline.
+
+    Made of new containers and immutable values only, so it can be encoded in another thread while the request
+    goes on changing.
+    """
+    return compact_timeline(dump_request(request))
+
+
+def compact_timeline(raw: dict[str, Any]) -> dict[str, Any]:
+    """Keep the first and the newest timeline entries of dumped request data (counting those left out)."""
+    timeline = raw.get("timeline")
+    if isinstance(timeline, list) and len(timeline) > STORED_TIMELINE:
+        left_out = len(timeline) - STORED_TIMELINE
+        dropped = raw.get("timeline_dropped", 0)
+        raw = {
+            **raw,
+            "timeline": [timeline[0], *timeline[-(STORED_TIMELINE - 1) :]],
+            "timeline_dropped": (dropped if isinstance(dropped, int) else 0) + left_out,
+        }
+    return raw
+
+
+def migrate_version_1(data: Any) -> dict[str, Any]:
+    """A version 1 store's data (`dump_tracker` output) in the per-request layout; entries are not parsed here."""
+    if not isinstance(data, dict) or data.get("version") != SCHEMA_VERSION:
+        version = data.get("version") if isinstance(data, dict) else type(data).__name__
+        raise SchemaError(f"unsupported schema version {version!r}")
+    requests, pending = data.get("requests", []), data.get("pending", [])
+    if not isinstance(requests, list) or not isinstance(pending, list):
+        raise SchemaError("requests and pending must be lists")
+    return {
+        "requests": [compact_timeline(raw) if isinstance(raw, dict) else raw for raw in requests],
+        "pending": pending,
+    }
 
 
 def _dump_entry(entry: TimelineEntry) -> list[Any]:
