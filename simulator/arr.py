@@ -162,6 +162,10 @@ class SimulatedArr(SimulatedService):
         self.history: list[dict[str, Any]] = []
         self.notifications: dict[int, dict[str, Any]] = {}
         self._next_id = 1
+        self.movies: dict[int, dict[str, Any]] = {}
+        self.episodes: dict[int, dict[str, Any]] = {}
+        self.commands: list[dict[str, Any]] = []
+        """Commands posted to `/api/v3/command`, in order, as the server queued them."""
         super().__init__()
         self.app.middlewares.append(self._check_key)
 
@@ -174,6 +178,22 @@ class SimulatedArr(SimulatedService):
     def set_history(self, records: Iterable[Mapping[str, Any]]) -> None:
         """Replace the history (records as `/api/v3/history` returns them)."""
         self.history = [dict(record) for record in records]
+
+    def add_movie(self, movie: Mapping[str, Any], *, has_file: bool = False, monitored: bool = True) -> None:
+        """Put a movie (a webhook movie object) in Radarr's library, with or without its file."""
+        self.movies[int(movie["id"])] = {**movie, "hasFile": has_file, "monitored": monitored}
+
+    def add_episodes(
+        self, episodes: Iterable[Mapping[str, Any]], *, has_file: bool = False, monitored: bool = True
+    ) -> None:
+        """Put episodes (webhook episode objects, with `seriesId`) in Sonarr's library."""
+        for episode in episodes:
+            self.episodes[int(episode["id"])] = {
+                **episode,
+                "hasFile": has_file,
+                "episodeFileId": int(episode["id"]) if has_file else 0,
+                "monitored": monitored,
+            }
 
     # --- delivering events -------------------------------------------------------------------------------
 
@@ -235,6 +255,11 @@ class SimulatedArr(SimulatedService):
         router.add_get("/api/v3/notification/{id}", self._get_notification)
         router.add_put("/api/v3/notification/{id}", self._update_notification)
         router.add_delete("/api/v3/notification/{id}", self._delete_notification)
+        if self.kind == "radarr":
+            router.add_get("/api/v3/movie/{id}", self._movie)
+        else:
+            router.add_get("/api/v3/episode", self._episodes)
+        router.add_post("/api/v3/command", self._command)
 
     @web.middleware
     async def _check_key(
@@ -325,6 +350,46 @@ class SimulatedArr(SimulatedService):
         if self.notifications.pop(_id(request), None) is None:
             return _not_found()
         return web.json_response({})
+
+    async def _movie(self, request: web.Request) -> web.Response:
+        movie = self.movies.get(_id(request))
+        return web.json_response(movie) if movie is not None else _not_found()
+
+    async def _episodes(self, request: web.Request) -> web.Response:
+        """`EpisodeController.GetEpisodes` by series: an unknown series simply has no episodes."""
+        series_id = request.query.get("seriesId")
+        if series_id is None:
+            return web.json_response({"message": "seriesId or episodeIds must be provided"}, status=400)
+        found = [item for item in self.episodes.values() if str(item.get("seriesId")) == series_id]
+        return web.json_response(sorted(found, key=lambda item: (item["seasonNumber"], item["episodeNumber"])))
+
+    async def _command(self, request: web.Request) -> web.Response:
+        """`CommandController.StartCommand`: queue the command and answer 201 with its resource.
+
+        The body binds to the command class whose name (without "Command") matches `name` case-insensitively;
+        an unknown name fails the `.Single()` look-up, a 500.
+        """
+        body = await request.json()
+        name = str(body.get("name") or "")
+        if not name:
+            return _invalid("Name", "'Name' must not be empty.")
+        if name.casefold() not in {known.casefold() for known in _SEARCH_COMMANDS[self.kind]}:
+            message = "Sequence contains no matching element"
+            return web.json_response({"message": message, "description": message}, status=500)
+        command = {
+            "id": len(self.commands) + 1,
+            "name": name,
+            "commandName": _COMMAND_TITLES[name.casefold()],
+            "body": {**body, "sendUpdatesToClient": True, "trigger": "manual"},
+            "priority": "normal",
+            "status": "queued",
+            "queued": "2026-01-01T00:00:00Z",
+            "trigger": "manual",
+            "sendUpdatesToClient": True,
+            "updateScheduledTask": True,
+        }
+        self.commands.append(command)
+        return web.json_response(command, status=201)
 
     async def _test_notification(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -485,3 +550,18 @@ def _invalid(property_name: str, message: str) -> web.Response:
 
 def _not_found() -> web.Response:
     return web.json_response({"message": "NotFound"}, status=404)
+
+
+_SEARCH_COMMANDS: dict[ArrKind, tuple[str, ...]] = {
+    "radarr": ("MoviesSearch", "MissingMoviesSearch"),
+    "sonarr": ("SeriesSearch", "SeasonSearch", "EpisodeSearch", "MissingEpisodeSearch"),
+}
+"""The commands emulated: the searches (others exist on the real servers)."""
+_COMMAND_TITLES = {
+    "moviessearch": "Movie Search",
+    "missingmoviessearch": "Missing Movie Search",
+    "seriessearch": "Series Search",
+    "seasonsearch": "Season Search",
+    "episodesearch": "Episode Search",
+    "missingepisodesearch": "Missing Episode Search",
+}

@@ -89,6 +89,9 @@ class SimulatedJellyfin(SimulatedService):
         """The query of every `/Items` call, names lower-cased, so tests can tell how much a look-up asked."""
         super().__init__()
         self.app.middlewares.append(self._check_key)
+        self.unscanned: dict[str, dict[str, Any]] = {}
+        """Items whose files are on disk but that the library lists only after the next scan."""
+        self.library_scans = 0
 
     def set_items(self, items: Iterable[Mapping[str, Any]]) -> None:
         """Replace the library (items as `/Items` returns them with `Fields=ProviderIds,Path`)."""
@@ -98,10 +101,15 @@ class SimulatedJellyfin(SimulatedService):
         """Add or replace one item."""
         self.items[str(item["Id"])] = dict(item)
 
+    def add_unscanned_item(self, item: Mapping[str, Any]) -> None:
+        """An item whose file has arrived: `/Items` lists it once the library is scanned."""
+        self.unscanned[str(item["Id"])] = dict(item)
+
     def setup_routes(self, router: web.UrlDispatcher) -> None:
         router.add_get("/System/Info/Public", self._public_info)
         router.add_get("/System/Info", self._info)
         router.add_get("/Items", self._items)
+        router.add_post("/Library/Refresh", self._refresh_library)
 
     @web.middleware
     async def _check_key(
@@ -142,6 +150,13 @@ class SimulatedJellyfin(SimulatedService):
         fields = {name.strip().lower() for name in query.get("fields", "").split(",")}
         page = [self._shown(item, fields) for item in matches[start : start + limit]]
         return web.json_response({"Items": page, "TotalRecordCount": len(matches), "StartIndex": start})
+
+    async def _refresh_library(self, _request: web.Request) -> web.Response:
+        """`LibraryController.RefreshLibrary`: 204 at once; the scan (instant here) lists the files found."""
+        self.library_scans += 1
+        self.items.update(self.unscanned)
+        self.unscanned.clear()
+        return web.Response(status=204)
 
     @staticmethod
     def _matches(item: Mapping[str, Any], query: Mapping[str, str]) -> bool:

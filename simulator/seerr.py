@@ -317,6 +317,8 @@ class SimulatedSeerr(SimulatedService):
                 "supportVariables": False,
             },
         }
+        self.moderated: list[tuple[int, str]] = []
+        """(request id, "approve" or "decline") for every request approved or declined through the API."""
         self.last_error: str | None = None
         """Why the last send failed (as Seerr would log it), or None."""
         super().__init__()
@@ -422,6 +424,7 @@ class SimulatedSeerr(SimulatedService):
         router.add_get("/api/v1/settings/notifications/webhook", self._get_webhook)
         router.add_post("/api/v1/settings/notifications/webhook", self._save_webhook)
         router.add_post("/api/v1/settings/notifications/webhook/test", self._test_webhook)
+        router.add_post("/api/v1/request/{request_id}/{status}", self._moderate)
 
     @web.middleware
     async def _check_key(
@@ -548,6 +551,23 @@ class SimulatedSeerr(SimulatedService):
         except (KeyError, ValueError):
             return web.json_response({"message": "Request not found."}, status=404)
 
+    async def _moderate(self, request: web.Request) -> web.Response:
+        """`POST /request/{id}/approve|decline` as Seerr v3 answers it: only a pending request changes."""
+        try:
+            item = self.requests[int(request.match_info["request_id"])]
+        except (KeyError, ValueError):
+            return web.json_response({"message": "Request not found."}, status=404)
+        new_status = _MODERATION.get(request.match_info["status"])
+        if new_status is None:
+            return web.json_response({"message": "Status must be approve or decline."}, status=400)
+        if item["status"] != 1:
+            return web.json_response({"message": "Only pending requests can be approved or declined."}, status=409)
+        item["status"] = new_status
+        item["modifiedBy"] = ADMIN_USER
+        item["updatedAt"] = "2026-01-01T00:05:00.000Z"
+        self.moderated.append((int(item["id"]), request.match_info["status"]))
+        return web.json_response(item)
+
     async def _get_webhook(self, _request: web.Request) -> web.Response:
         options = self.webhook["options"]
         decoded = json.loads(base64.b64decode(options["jsonPayload"]).decode())
@@ -605,3 +625,7 @@ class SimulatedSeerr(SimulatedService):
 def _validation_error(message: str, path: str) -> web.Response:
     """The body the error handler in `server/index.ts` writes for a validator error."""
     return web.json_response({"message": message, "errors": [{"path": path, "message": message}]}, status=400)
+
+
+_MODERATION = {"approve": 2, "decline": 3}
+"""`MediaRequestStatus` after `POST /request/{id}/approve` or `/decline`."""

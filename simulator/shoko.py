@@ -149,6 +149,8 @@ class SimulatedShoko(SimulatedService):
         self.import_folders: dict[int, dict[str, Any]] = {}
         self.files: dict[int, dict[str, Any]] = {}
         self.series: dict[int, dict[str, Any]] = {}
+        self.rescans: list[tuple[int, bool]] = []
+        """(file id, priority) of every `File/{id}/Rescan` call: the AniDB look-ups Shoko queued."""
         self.negotiations = 0
         self.connection_ids: list[str] = []
         """Every connection id that completed a handshake, in order."""
@@ -173,6 +175,7 @@ class SimulatedShoko(SimulatedService):
         router.add_get(r"/api/v3/ImportFolder/{id:\d+}", self._import_folder)
         router.add_get("/api/v3/File/PathEndsWith", self._path_ends_with)
         router.add_get(r"/api/v3/File/{id:\d+}", self._file)
+        router.add_post(r"/api/v3/File/{id:\d+}/Rescan", self._rescan_file)
         router.add_get(r"/api/v3/Series/{id:\d+}", self._series)
         router.add_post(f"{HUB_PATH}/negotiate", self._negotiate)
         router.add_get(HUB_PATH, self._hub)
@@ -386,6 +389,18 @@ class SimulatedShoko(SimulatedService):
             return self._found(None, "No File entry for the given fileID")
         include = {part.strip().lower() for part in request.query.get("include", "").split(",")}
         return web.json_response(self._file_view(file, with_xrefs="xrefs" in include))
+
+    async def _rescan_file(self, request: web.Request) -> web.Response:
+        """`FileController.RescanFile`: queue an AniDB look-up of the file (200, no body); 400 without a path."""
+        self._require_key(request)
+        file_id = int(request.match_info["id"])
+        file = self.files.get(file_id)
+        if file is None:
+            return self._found(None, "No File entry for the given fileID")
+        if not file.get("Locations"):
+            return web.json_response({"errors": {"File": ["Unable to resolve file location."]}}, status=400)
+        self.rescans.append((file_id, request.query.get("priority", "false").lower() == "true"))
+        return web.Response(status=200)
 
     async def _path_ends_with(self, request: web.Request) -> web.Response:
         self._require_key(request)

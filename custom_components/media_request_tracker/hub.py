@@ -261,9 +261,7 @@ class TrackerHub:
         return self.recorder.export(names, dict(self.entry.options))
 
 
-def stage_changed_event_data(
-    entity_id: str | None, change: Change, source_names: Mapping[str, str]
-) -> dict[str, Any]:
+def stage_changed_event_data(entity_id: str | None, change: Change, source_names: Mapping[str, str]) -> dict[str, Any]:
     """The data of a stage-changed event: enough for an automation to notify the right person.
 
     `entity_id` is the request sensor's, None while the sensor is not in the entity registry (yet).

@@ -23,6 +23,10 @@ class NotFound(UnexpectedResponse):
     """The service answered 404: the thing looked up does not exist (or the URL is not this service's)."""
 
 
+class Conflict(UnexpectedResponse):
+    """The service answered 409: the thing is not in a state that allows the change (a request already moderated)."""
+
+
 class WebhookUnreachable(UpstreamError):
     """The service could not deliver its test event to the webhook URL: it cannot reach Home Assistant.
 

@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from .errors import CannotConnect, InvalidAuth, NotFound, UnexpectedResponse
+from .errors import CannotConnect, Conflict, InvalidAuth, NotFound, UnexpectedResponse
 from .payload import clean_json
 
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=20)
@@ -65,6 +65,8 @@ class JsonApi:
                     raise InvalidAuth(f"{method} {url.path}: HTTP {response.status}")
                 if response.status == 404:
                     raise NotFound(f"{method} {url.path}: HTTP 404")
+                if response.status == 409:
+                    raise Conflict(f"{method} {url.path}: HTTP 409")
                 if response.status >= 400:
                     raise UnexpectedResponse(f"{method} {url.path}: HTTP {response.status}")
                 body = await response.read()

@@ -10,7 +10,8 @@ from .evidence import Evidence
 from .ids import STRENGTH, IdKey
 from .index import CorrelationIndex
 from .machine import apply
-from .model import TrackedRequest
+from .model import TimelineEntry, TrackedRequest
+from .notes import Note
 from .stages import FINISHED_STAGES, Stage
 from .stalls import StallPolicy, stall_reason
 
@@ -179,6 +180,16 @@ class Tracker:
             for key, request in self.requests.items()
             if request.stage in FINISHED_STAGES and request.stage_since <= now - retention
         ]
+
+    def note(self, key: str, *, at: float, source: str, note: Note) -> Change:
+        """Record in a request's timeline what was done for it (an action, a remedy and its outcome).
+
+        The stage does not move; the entry is filed under the current one. `KeyError` for an unknown request.
+        """
+        request = self.requests[key]
+        request.add_timeline(TimelineEntry(request.stage, at, source, note))
+        request.updated_at = max(request.updated_at, at)
+        return Change(request, request.stage, request.stage)
 
     def check_stalls(self, now: float, policy: StallPolicy) -> list[Change]:
         """Mark requests that made no progress for their stage's allowed time as stalled, with a reason."""

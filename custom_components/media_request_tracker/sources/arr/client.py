@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 import json
 import re
@@ -11,11 +11,21 @@ from typing import Any, Final, Literal
 
 import aiohttp
 
-from ..errors import CannotConnect, InvalidAuth, UnexpectedResponse, UpstreamError, WebhookUnreachable
+from ..errors import CannotConnect, InvalidAuth, NotFound, UnexpectedResponse, UpstreamError, WebhookUnreachable
 from ..http import REQUEST_TIMEOUT, JsonApi
 from ..payload import as_list, as_object, objects, opt_list, req_int
 from ..records import read_answer, read_records
-from .models import ArrHistoryRecord, ArrNotification, ArrQueueRecord, ArrStatus, WebhookSetup, provider_field
+from .models import (
+    ArrCommand,
+    ArrEpisode,
+    ArrHistoryRecord,
+    ArrMovie,
+    ArrNotification,
+    ArrQueueRecord,
+    ArrStatus,
+    WebhookSetup,
+    provider_field,
+)
 
 type ArrKind = Literal["radarr", "sonarr"]
 
@@ -26,6 +36,10 @@ PAGE_SIZE = 100
 WEBHOOK_TEST_TIMEOUT = 110.0
 """Seconds to wait for a save or test that makes the server call the webhook URL: the server's own call gives up
 after 100 s (the .NET HttpClient default in `ManagedHttpDispatcher.cs`) and then answers 500."""
+MOVIES_SEARCH: Final = "MoviesSearch"
+SERIES_SEARCH: Final = "SeriesSearch"
+EPISODE_SEARCH: Final = "EpisodeSearch"
+"""Command names (`MoviesSearchCommand` and so on without "Command"; the server matches them case-insensitively)."""
 
 WEBHOOK_IMPLEMENTATION = "Webhook"
 WEBHOOK_METHOD_POST: Final = 1
@@ -301,6 +315,79 @@ class ArrClient:
             if item.implementation == WEBHOOK_IMPLEMENTATION
             and (item.name.casefold() == name.casefold() or item.url == url)
         ]
+
+    # --- searching again ---------------------------------------------------------------------------------
+
+    async def movie(self, movie_id: int) -> ArrMovie:
+        """One Radarr movie; `NotFound` when the library has no movie with this id."""
+        return read_answer(ArrMovie.from_json, await self._api.get(f"/api/v3/movie/{movie_id}"))
+
+    async def episodes(self, series_id: int) -> list[ArrEpisode]:
+        """Every episode of one Sonarr series (none for a series id the library does not have)."""
+        what = f"{self.app_name} episodes"
+        data = read_answer(
+            lambda answer: as_list(answer, what), await self._api.get("/api/v3/episode", {"seriesId": series_id})
+        )
+        return self._read(data, ArrEpisode.from_json, "episodes")
+
+    async def run_command(self, name: str, body: Mapping[str, Any]) -> ArrCommand:
+        """Queue a command (`POST /api/v3/command`) and return it as the server queued it."""
+        answer = await self._api.request("POST", "/api/v3/command", payload={"name": name, **body})
+        return read_answer(ArrCommand.from_json, answer)
+
+    async def search_again(self, item_id: int, episodes: Collection[tuple[int, int]] = ()) -> SearchOutcome:
+        """Ask Radarr to search for a movie, or Sonarr for a series' missing episodes, unless nothing is missing.
+
+        `item_id` is the movie id (Radarr) or series id (Sonarr); `episodes`, (season, episode) pairs, narrows
+        a Sonarr search to those. What already has a file, or already has a download in the queue, is not
+        searched for, so nothing downloads twice; when that leaves nothing, no command is sent.
+        """
+        if self.kind == "radarr":
+            return await self._search_movie(item_id)
+        return await self._search_episodes(item_id, set(episodes))
+
+    async def _search_movie(self, movie_id: int) -> SearchOutcome:
+        if (await self.movie(movie_id)).has_file:
+            return SearchOutcome(skipped="in_library")
+        if any(record.movie_id == movie_id for record in await self.queue()):
+            return SearchOutcome(skipped="queued")
+        command = await self.run_command(MOVIES_SEARCH, {"movieIds": [movie_id]})
+        return SearchOutcome(command_id=command.id, command=MOVIES_SEARCH)
+
+    async def _search_episodes(self, series_id: int, wanted: set[tuple[int, int]]) -> SearchOutcome:
+        episodes = await self.episodes(series_id)
+        if not episodes:
+            raise NotFound(f"Sonarr has no episodes for series {series_id}")
+        chosen = [ep for ep in episodes if (ep.season, ep.episode) in wanted] if wanted else episodes
+        missing = [ep for ep in chosen if not ep.has_file and (ep.monitored or bool(wanted))]
+        if not missing:
+            return SearchOutcome(skipped="in_library")
+        queued = {record.episode_id for record in await self.queue() if record.series_id == series_id}
+        searchable = [ep for ep in missing if ep.id not in queued]
+        if not searchable:
+            return SearchOutcome(skipped="queued")
+        if not wanted and len(searchable) == len(missing):
+            command = await self.run_command(SERIES_SEARCH, {"seriesId": series_id})
+            return SearchOutcome(command_id=command.id, command=SERIES_SEARCH)
+        ids = sorted(ep.id for ep in searchable)
+        command = await self.run_command(EPISODE_SEARCH, {"episodeIds": ids})
+        return SearchOutcome(command_id=command.id, command=EPISODE_SEARCH, episode_ids=tuple(ids))
+
+
+type SearchSkip = Literal["in_library", "queued"]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOutcome:
+    """What `search_again` did: the command it queued, or why it sent none."""
+
+    command_id: int | None = None
+    command: str | None = None
+    """`MoviesSearch`, `SeriesSearch` or `EpisodeSearch`."""
+    episode_ids: tuple[int, ...] = ()
+    """The Sonarr episode ids an `EpisodeSearch` asked for."""
+    skipped: SearchSkip | None = None
+    """`in_library`: everything asked for has a file; `queued`: what is missing is already downloading."""
 
 
 @dataclass(frozen=True, slots=True)

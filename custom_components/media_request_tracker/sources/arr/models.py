@@ -17,6 +17,7 @@ from ..payload import (
     as_object,
     clean_text,
     objects,
+    opt_bool,
     opt_datetime,
     opt_int,
     opt_list,
@@ -221,3 +222,66 @@ class ArrHistoryRecord:
             data=_nested(obj, "data", what),
             raw=obj,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ArrMovie:
+    """`GET /api/v3/movie/{id}`: whether Radarr has a file for the movie."""
+
+    id: int
+    title: str | None
+    has_file: bool
+    monitored: bool
+
+    @classmethod
+    def from_json(cls, data: Any) -> ArrMovie:
+        """Parse a movie resource."""
+        what = "Radarr movie"
+        obj = as_object(data, what)
+        return cls(
+            id=req_int(obj, "id", what),
+            title=opt_str(obj, "title", what),
+            has_file=opt_bool(obj, "hasFile", what) or False,
+            monitored=opt_bool(obj, "monitored", what) is not False,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ArrEpisode:
+    """One entry of `GET /api/v3/episode?seriesId=`: an episode and whether Sonarr has a file for it."""
+
+    id: int
+    season: int
+    episode: int
+    has_file: bool
+    monitored: bool
+
+    @classmethod
+    def from_json(cls, data: Any) -> ArrEpisode:
+        """Parse an episode resource."""
+        what = "Sonarr episode"
+        obj = as_object(data, what)
+        return cls(
+            id=req_int(obj, "id", what),
+            season=req_int(obj, "seasonNumber", what),
+            episode=req_int(obj, "episodeNumber", what),
+            has_file=opt_bool(obj, "hasFile", what) or False,
+            monitored=opt_bool(obj, "monitored", what) is not False,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ArrCommand:
+    """`POST /api/v3/command`'s answer (HTTP 201): the queued command."""
+
+    id: int
+    name: str
+    status: str | None
+    """`queued`, `started`, `completed`, `failed`, ..."""
+
+    @classmethod
+    def from_json(cls, data: Any) -> ArrCommand:
+        """Parse a command resource."""
+        what = "*arr command"
+        obj = as_object(data, what)
+        return cls(id=req_int(obj, "id", what), name=req_str(obj, "name", what), status=opt_str(obj, "status", what))

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import batched
+from urllib.parse import urlencode
 
 import aiohttp
 
@@ -68,6 +69,13 @@ class JellyfinClient:
         """Check the server and the key (`/System/Info` needs a valid key)."""
         await self.public_info()
         return read_answer(JellyfinServerInfo.from_json, await self._api.get("/System/Info"))
+
+    async def refresh_library(self) -> None:
+        """Start a scan of every library (`POST /Library/Refresh`, 204); it runs on after the answer.
+
+        Jellyfin lets only administrators do this: an API key made in the dashboard is one.
+        """
+        await self._api.request("POST", "/Library/Refresh")
 
     async def items_by_ids(self, ids: Iterable[str]) -> list[JellyfinItem]:
         """The items with these ids that exist (unknown ids are simply absent from the answer)."""
@@ -167,3 +175,13 @@ class _Page:
         items = opt_list(obj, "Items", what)
         total = opt_int(obj, "TotalRecordCount", what)
         return cls(items=items, total=len(items) if total is None else total)
+
+
+def item_web_url(base_url: str, item_id: str, server_id: str) -> str:
+    """The Jellyfin web page of a library item: where "watch now" opens.
+
+    The web client routes by hash; `serverId` (the `Id` of `/System/Info/Public`) lets it pick the right server
+    when the browser knows several.
+    """
+    query = urlencode({"id": item_id, "serverId": server_id})
+    return f"{base_url.rstrip('/')}/web/#/details?{query}"

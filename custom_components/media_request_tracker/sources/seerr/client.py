@@ -250,6 +250,22 @@ class SeerrClient:
         """One request by id; an id Seerr does not know is an HTTP 404, reported as `UnexpectedResponse`."""
         return read_answer(SeerrRequest.from_json, await self._api.get(f"/api/v1/request/{request_id}"))
 
+    async def approve(self, request_id: int) -> SeerrRequest:
+        """Approve a pending request (Seerr then sends it to Radarr/Sonarr); the request as saved.
+
+        `NotFound` for an id Seerr does not know; `Conflict` when the request is no longer pending (Seerr v3
+        checks this; older builds change any request, so check `status` first).
+        """
+        return await self._moderate(request_id, "approve")
+
+    async def decline(self, request_id: int) -> SeerrRequest:
+        """Decline a pending request; the request as saved. Errors as for `approve`."""
+        return await self._moderate(request_id, "decline")
+
+    async def _moderate(self, request_id: int, action: Literal["approve", "decline"]) -> SeerrRequest:
+        answer = await self._api.request("POST", f"/api/v1/request/{request_id}/{action}")
+        return read_answer(SeerrRequest.from_json, answer)
+
     async def webhook_settings(self) -> SeerrWebhookSettings:
         """The webhook agent's current settings (there is one agent per server; the user may already use it)."""
         return read_answer(

@@ -94,6 +94,15 @@ class ShokoClient:
         """One file with its locations and its series/episode cross-references."""
         return read_answer(ShokoFile.from_json, await self._api.get(f"/api/v3/File/{file_id}", {"include": "XRefs"}))
 
+    async def rescan_file(self, file_id: int, *, priority: bool = True) -> None:
+        """Ask Shoko to look the file up on AniDB again and match it (`POST File/{id}/Rescan`, queued).
+
+        `priority` puts the job first in Shoko's queue. `NotFound` for a file id Shoko does not know;
+        `UnexpectedResponse` when Shoko cannot resolve the file's location or has auto-matching turned off.
+        """
+        params = {"priority": "true" if priority else "false"}
+        await self._api.request("POST", f"/api/v3/File/{file_id}/Rescan", params=params)
+
     async def files_path_ends_with(self, tail: str, limit: int = 1) -> list[ShokoFile]:
         """Files with a location whose full server path ends with `tail` (case-insensitive, any separator).
 
