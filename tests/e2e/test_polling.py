@@ -189,6 +189,7 @@ async def test_lost_webhooks_are_recovered_from_the_queue_the_history_and_the_li
     assert timeline == [
         ("requested", "Seerr"),
         ("approved", "Seerr"),
+        ("searching", "Radarr"),
         ("grabbing", "Radarr"),
         ("downloading", "Radarr"),
         ("downloaded", "Radarr"),

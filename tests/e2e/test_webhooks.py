@@ -100,6 +100,7 @@ async def test_a_movie_from_request_to_library(
     assert timeline == [
         ("requested", False),
         ("approved", False),
+        ("searching", True),
         ("grabbing", False),
         ("downloading", True),
         ("downloaded", True),
@@ -184,7 +185,7 @@ async def test_radarr_webhooks_twice_and_out_of_order(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert state(hass, FILM) == "importing"
     stages = [step["stage"] for step in hass.states.get(FILM).attributes["timeline"]]
-    assert stages == ["requested", "approved", "grabbing", "downloading", "downloaded", "importing"]
+    assert stages == ["requested", "approved", "searching", "grabbing", "downloading", "downloaded", "importing"]
     assert len([s for s in hass.states.async_all("sensor") if "timeline" in s.attributes]) == 1
 
 
