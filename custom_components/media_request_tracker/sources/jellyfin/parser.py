@@ -8,10 +8,9 @@ the Shoko series (a Shokofin season is one Shoko series, whose AniDB id it also 
 
 from __future__ import annotations
 
-import posixpath
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+import posixpath
 from typing import Final
 
 from ...tracker.evidence import EpisodeKey, Evidence, LibraryItemFound, MediaInfo, MediaType
