@@ -1,6 +1,7 @@
 """Radarr and Sonarr: pushed through a webhook connection the tracker creates there, polled for what it missed.
 
-The poll reads the queue (downloads a grab webhook missed) and the history (imports an import webhook missed).
+The poll reads the queue (downloads a grab webhook missed), the history (imports an import webhook missed) and,
+for requests waiting for a release, the media, its history and the results of the searches run for it.
 """
 
 from __future__ import annotations
@@ -23,16 +24,24 @@ from ..links import ISSUE_UNREACHABLE, WebhookLink, same_secret
 from ..port import ServicePort
 from ..settings import ServiceConfig, host_of
 from ..sources.arr.client import ArrClient
-from ..sources.arr.parser import parse_history_record, parse_queue_record, parse_webhook
-from ..sources.errors import InvalidAuth, UpstreamError, WebhookUnreachable
+from ..sources.arr.parser import (
+    parse_command,
+    parse_history_record,
+    parse_media_item,
+    parse_queue_record,
+    parse_webhook,
+)
+from ..sources.errors import InvalidAuth, NotFound, UpstreamError, WebhookUnreachable
 from ..sources.payload import PayloadError
 from ..tracker import Evidence
-from ..tracker.queries import awaiting_import
+from ..tracker.queries import awaiting_import, searching_items
 
 _LOGGER = logging.getLogger(__name__)
 
 INTERVAL: Final = timedelta(minutes=2)
 HISTORY_LOOKUPS_PER_POLL: Final = 10
+SEARCH_LOOKUPS_PER_POLL: Final = 5
+"""Movies/series of requests waiting for a release looked up per poll (their item and history), each in turn."""
 UPSTREAM_WEBHOOK_NAME: Final = "Home Assistant Media Request Tracker"
 """The name of the connection the tracker creates in Radarr/Sonarr."""
 WEBHOOK_USERNAME: Final = "media_request_tracker"
@@ -135,9 +144,10 @@ class ArrCoordinator(ServiceCoordinator):
         self.client = client(self.session, port.config)
         self.kind = _arr_kind(port.config)
         self._turns = Turns()
+        self._search_turns = Turns()
 
     async def async_poll(self) -> list[Evidence]:
-        """The queue, then the history of tracked downloads whose import has not been seen."""
+        """The queue, the history of tracked downloads whose import has not been seen, then the searches."""
         await self.client.system_status()
         now = dt_util.utcnow().timestamp()
         queue = await self.client.queue()
@@ -149,6 +159,33 @@ class ArrCoordinator(ServiceCoordinator):
         waiting = awaiting_import(self.port.tracker.requests, self.config.subentry_id)
         for download_id in self._turns.next(waiting, HISTORY_LOOKUPS_PER_POLL):
             history += [record.raw for record in await self.client.history_for_download(download_id)]
+        if history:
+            self.port.recorder.state(self.config.subentry_id, "history", history)
+        for raw in history:
+            evidence += self._parsed(parse_history_record, raw, now)
+        return evidence + await self._searches(now)
+
+    async def _searches(self, now: float) -> list[Evidence]:
+        """For requests waiting for a release: whether the media is here, its grabs, and the searches' results.
+
+        A search that found nothing is told only by the command's message ("0 reports downloaded").
+        """
+        held = [str(arr_id) for arr_id in searching_items(self.port.tracker.requests, self.config.subentry_id)]
+        if not held:
+            return []
+        commands = await self.client.commands()
+        self.port.recorder.state(self.config.subentry_id, "commands", commands)
+        evidence: list[Evidence] = []
+        for raw in commands:
+            evidence += self._parsed(parse_command, raw, now)
+        history: list[Any] = []
+        for arr_id in self._search_turns.next(sorted(held), SEARCH_LOOKUPS_PER_POLL):
+            try:
+                item = await self.client.media_item(int(arr_id))
+            except NotFound:
+                continue  # removed from Radarr/Sonarr since: its delete event tells
+            evidence += self._parsed(parse_media_item, item, now)
+            history += await self.client.media_history(int(arr_id))
         if history:
             self.port.recorder.state(self.config.subentry_id, "history", history)
         for raw in history:
