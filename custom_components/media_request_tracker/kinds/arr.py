@@ -7,6 +7,7 @@ for requests waiting for a release, the media, its history and the results of th
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 import logging
 from typing import Any, Final, Literal
@@ -22,7 +23,7 @@ from ..coordinator import ServiceCoordinator, Turns
 from ..kind import ServiceKind
 from ..links import ISSUE_UNREACHABLE, WebhookLink, same_secret
 from ..port import ServicePort
-from ..settings import ServiceConfig, host_of
+from ..settings import CONF_HOLDS_4K, ServiceConfig, host_of
 from ..sources.arr.client import ArrClient
 from ..sources.arr.parser import (
     parse_command,
@@ -33,7 +34,8 @@ from ..sources.arr.parser import (
 )
 from ..sources.errors import InvalidAuth, NotFound, UpstreamError, WebhookUnreachable
 from ..sources.payload import PayloadError
-from ..tracker import Evidence
+from ..tracker import Evidence, IdKind
+from ..tracker.ids import COPY_4K, copy_of_name
 from ..tracker.queries import awaiting_import, searching_items
 
 _LOGGER = logging.getLogger(__name__)
@@ -54,6 +56,16 @@ def _arr_kind(config: ServiceConfig) -> ArrKind:
     return "sonarr" if config.kind == "sonarr" else "radarr"
 
 
+def as_instance_copy(config: ServiceConfig, evidence: list[Evidence]) -> list[Evidence]:
+    """An instance that holds the 4K copies says so of all it reports, whatever its folders and names say."""
+    if not config.holds_4k:
+        return evidence
+    return [
+        replace(item, ids=frozenset(key for key in item.ids if key[0] is not IdKind.COPY) | {(IdKind.COPY, COPY_4K)})
+        for item in evidence
+    ]
+
+
 def client(session: aiohttp.ClientSession, config: ServiceConfig) -> ArrClient:
     """A Radarr or Sonarr client."""
     return ArrClient(session, config.url, config.api_key or "", _arr_kind(config), verify_ssl=config.verify_ssl)
@@ -68,8 +80,12 @@ async def validate(session: aiohttp.ClientSession, config: ServiceConfig) -> dic
 async def webhook_step(
     hass: HomeAssistant, config: ServiceConfig, url: str | None
 ) -> tuple[vol.Schema | None, dict[str, str]]:
-    """Say what will be set up, and how to do it by hand should the service not reach Home Assistant."""
-    return None, {
+    """Ask whether the instance holds the 4K copies, and say what will be set up (and how, by hand).
+
+    Whether it holds 4K is guessed from its name ("Radarr 4K"); the answer makes all its evidence 4K evidence.
+    """
+    schema = vol.Schema({vol.Required(CONF_HOLDS_4K, default=copy_of_name(config.title) == COPY_4K): bool})
+    return schema, {
         "url": url or "(set your Home Assistant URL first)",
         "username": WEBHOOK_USERNAME,
         "password": config.webhook_secret or "",
@@ -86,7 +102,8 @@ class ArrLink(WebhookLink):
 
     def parse(self, body: Any, at: float) -> list[Evidence]:
         """Radarr/Sonarr event -> evidence."""
-        return parse_webhook(body, source=self.config.subentry_id, kind=_arr_kind(self.config), at=at)
+        evidence = parse_webhook(body, source=self.config.subentry_id, kind=_arr_kind(self.config), at=at)
+        return as_instance_copy(self.config, evidence)
 
     def authorized(self, request: web.Request) -> bool:
         """Radarr/Sonarr send the connection's user name and password as basic auth."""
@@ -194,7 +211,7 @@ class ArrCoordinator(ServiceCoordinator):
 
     def _parsed(self, parse: Callable[..., list[Evidence]], raw: Any, at: float) -> list[Evidence]:
         try:
-            return parse(raw, source=self.config.subentry_id, kind=self.kind, at=at)
+            return as_instance_copy(self.config, parse(raw, source=self.config.subentry_id, kind=self.kind, at=at))
         except PayloadError as err:
             _LOGGER.debug("Skipped a record from %s: %s", self.config.title, err)
             return []
