@@ -43,7 +43,7 @@ def request_attributes(request: TrackedRequest, source_names: Mapping[str, str])
         "stalled": request.stall is not None,
         "stalled_reason": None if request.stall is None else stall_reason(request.stall, source_names),
         "poster": request.poster,
-        "jellyfin_id": _first(request, IdKind.JELLYFIN_ITEM),
+        "jellyfin_id": request.jellyfin_item,
         "timeline": timeline_attribute(request, source_names),
     }
 
