@@ -150,6 +150,8 @@ class RequestLedger:
     def update(self, request: TrackedRequest) -> None:
         """Re-read one request after it changed (or was added)."""
         old = self._standing.get(request.key)
+        if old is not None and _unchanged(old, request):
+            return
         new = _standing_of(request)
         if new == old:
             return
@@ -253,6 +255,35 @@ class RequestLedger:
         if heap is self._finished_heap:
             return standing.stage in FINISHED_STAGES and standing.stage_since == at
         return self._stall_heaps.get(standing.stage) is heap and standing.idle_since == at and not standing.stalled
+
+
+def _unchanged(old: _Standing, request: TrackedRequest) -> bool:
+    """Whether the request still stands as it did, checked without allocating (the common case of an apply)."""
+    return (
+        old.stage is request.stage
+        and old.stalled is (request.stalled_reason is not None)
+        and old.idle_since == max(request.last_activity, request.stage_since)
+        and old.stage_since == request.stage_since
+        and _same_downloads(old.downloads, request)
+    )
+
+
+def _same_downloads(old: frozenset[str], request: TrackedRequest) -> bool:
+    if request.stage in FINISHED_STAGES:
+        return not old
+    seen = 0
+    for download_id, download in request.downloads.items():
+        if download.counts:
+            if download_id not in old:
+                return False
+            seen += 1
+    for alias, canonical in request.download_aliases.items():
+        aliased = request.downloads.get(canonical)
+        if aliased is not None and aliased.counts:
+            if alias not in old:
+                return False
+            seen += 1
+    return seen == len(old)
 
 
 def _standing_of(request: TrackedRequest) -> _Standing:

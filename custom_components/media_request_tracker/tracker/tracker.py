@@ -78,14 +78,15 @@ class Tracker:
     def _apply_to(
         self, request: TrackedRequest, evidence: Evidence, old_stage: Stage | None, changes: dict[str, Change]
     ) -> None:
-        known_ids = set(request.ids)
+        id_count = len(request.ids)
         outcome = apply(request, evidence)
         self._ledger.update(request)
         if outcome.changed or old_stage is None:
             first_old = changes[request.key].old_stage if request.key in changes else old_stage
             changes[request.key] = Change(request, first_old, request.stage)
-        new_ids = request.ids - known_ids
-        if new_ids:
+        if len(request.ids) != id_count:
+            # Ids only grow, and every one the request had is indexed: no copy of its ids on each apply.
+            new_ids = {id_key for id_key in request.ids if request.key not in self._index.holders(id_key)}
             self._index.add(request.key, new_ids)
             # Evidence that came before the id that links it (a download seen before its grab) may belong here.
             for held in self._take_pending(new_ids):
