@@ -40,17 +40,26 @@ class RunningHome:
 
     hass: HomeAssistant
     url: str
-    radarr: Simulated
+    services: list[Simulated]
+
+    def webhook(self, service_id: str) -> str:
+        """A service's webhook URL."""
+        return f"{self.url}/api/webhook/{webhook_id(service_id)}"
+
+    def headers(self, service_id: str) -> dict[str, str]:
+        """The headers the service sends (its secret)."""
+        service = next(simulated.service for simulated in self.services if simulated.service.id == service_id)
+        return {"Content-Type": "application/json", **webhook_auth(service)}
 
     @property
     def radarr_webhook(self) -> str:
         """The Radarr subentry's webhook URL."""
-        return f"{self.url}/api/webhook/{webhook_id(RADARR.id)}"
+        return self.webhook(RADARR.id)
 
     @property
     def radarr_headers(self) -> dict[str, str]:
         """The headers Radarr sends (its secret)."""
-        return {"Content-Type": "application/json", **webhook_auth(RADARR)}
+        return self.headers(RADARR.id)
 
 
 def preloaded_store(active: int, finished: int, *, now: float) -> dict[str, Any]:
@@ -76,10 +85,13 @@ def _recent(item: Evidence, now: float) -> Evidence:
 
 
 @asynccontextmanager
-async def running_home(config_dir: Path, *, store: dict[str, Any] | None = None) -> AsyncIterator[RunningHome]:
-    """Start Home Assistant in `config_dir` with the tracker and a simulated Radarr; stop both afterwards."""
-    radarr = simulate(RADARR)
-    await radarr.simulator.start()
+async def running_home(
+    config_dir: Path, *, store: dict[str, Any] | None = None, services: tuple[Service, ...] = (RADARR,)
+) -> AsyncIterator[RunningHome]:
+    """Start Home Assistant in `config_dir` with the tracker and simulated services; stop them all afterwards."""
+    simulated = [simulate(service) for service in services]
+    for each in simulated:
+        await each.simulator.start()
     if store is not None:
         storage = config_dir / ".storage"
         storage.mkdir(parents=True, exist_ok=True)
@@ -100,16 +112,17 @@ async def running_home(config_dir: Path, *, store: dict[str, Any] | None = None)
                 await server.start_server()
                 url = f"http://127.0.0.1:{server.port}"
                 await async_process_ha_core_config(hass, {"internal_url": url})
-                trace = Trace(services=(RADARR,), options={}, steps=())
-                await hass.config_entries.async_add(tracker_entry(trace, [radarr]))
+                trace = Trace(services=services, options={}, steps=())
+                await hass.config_entries.async_add(tracker_entry(trace, simulated))
                 await hass.async_block_till_done()
                 try:
-                    yield RunningHome(hass, url, radarr)
+                    yield RunningHome(hass, url, simulated)
                 finally:
                     await hass.async_stop(force=True)
                     await server.close()
     finally:
-        await radarr.simulator.stop()
+        for each in simulated:
+            await each.simulator.stop()
 
 
 def grab_body(number: int, template: dict[str, Any]) -> dict[str, Any]:
