@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 
 import aiohttp
+from homeassistant.core import HomeAssistant
 import pytest
 
+from custom_components.media_request_tracker.const import DOMAIN
 from custom_components.media_request_tracker.sources import http as source_http
 from custom_components.media_request_tracker.sources.arr import client as arr_client
 from custom_components.media_request_tracker.sources.qbittorrent import client as qbittorrent_client
@@ -38,3 +40,26 @@ def short_request_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     timeout = aiohttp.ClientTimeout(total=0.5)
     for module in (source_http, arr_client, qbittorrent_client):
         monkeypatch.setattr(module, "REQUEST_TIMEOUT", timeout)
+
+
+INTEGRATION_LOGGER = "custom_components.media_request_tracker"
+
+
+def integration_log(caplog: pytest.LogCaptureFixture) -> str:
+    """What the integration logged.
+
+    Home Assistant's own webhook and access logs name the URL, which holds the webhook id: not the integration's.
+    """
+    return "\n".join(record.getMessage() for record in caplog.records if record.name.startswith(INTEGRATION_LOGGER))
+
+
+def secrets_of(hass: HomeAssistant) -> list[str]:
+    """Every API key, password, webhook id and webhook secret the integration holds."""
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    keys = ("api_key", "password", "webhook_id", "webhook_secret")
+    return [str(sub.data[key]) for sub in entry.subentries.values() for key in keys if sub.data.get(key)]
+
+
+def assert_no_secret_in(hass: HomeAssistant, where: str, text: str) -> None:
+    leaked = [secret[:4] + "…" for secret in secrets_of(hass) if secret in text]
+    assert not leaked, f"secrets found in {where}: {leaked}"

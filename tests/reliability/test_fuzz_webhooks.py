@@ -23,7 +23,7 @@ from custom_components.media_request_tracker.tracker import Stage
 from simulator.replay import Simulated, simulate, tracker_entry
 from simulator.trace_format import Trace
 
-from .conftest import scaled
+from .conftest import assert_no_secret_in, integration_log, scaled
 
 FUZZED_BODIES = 5000
 
@@ -45,7 +45,7 @@ async def checker(hass: HomeAssistant, ha_url: str) -> AsyncIterator[FuzzChecker
 
 
 async def test_fuzzed_bodies_raise_nothing_change_nothing_when_rejected_and_save(
-    hass: HomeAssistant, checker: FuzzChecker
+    hass: HomeAssistant, checker: FuzzChecker, caplog: pytest.LogCaptureFixture
 ) -> None:
     outcomes: Counter[str] = Counter()
     # Lone surrogates, 1 MiB values and very deep nesting break today: they have their own tests below.
@@ -56,6 +56,7 @@ async def test_fuzzed_bodies_raise_nothing_change_nothing_when_rejected_and_save
     assert await checker.save_everything() == 1
     assert outcomes["valid accepted"] > 0, outcomes
     assert sum(n for what, n in outcomes.items() if "rejected" in what) > 0, outcomes
+    assert_no_secret_in(hass, "the integration's log", integration_log(caplog))
 
 
 def radarr_grab(title: str = "The Quiet Orchard") -> dict[str, Any]:

@@ -41,6 +41,7 @@ from ..e2e.test_polling import (
     stage,
     torrent,
 )
+from .conftest import assert_no_secret_in, integration_log
 
 KINDS = ("seerr", "radarr", "sonarr", "qbittorrent", "jellyfin")
 FAULTS = ("refused", "timeout", "500", "malformed", "shape")
@@ -145,6 +146,9 @@ async def test_a_failing_service_is_marked_then_recovers_and_nothing_tracked_is_
     assert connectivity(hass, subentry) == STATE_ON
     assert snapshot(hass) == before
     assert unhandled(caplog) == []
+    assert_no_secret_in(hass, "the integration's log", integration_log(caplog))
+    for state in hass.states.async_all():
+        assert_no_secret_in(hass, f"{state.entity_id}'s attributes", str(state.attributes))
 
 
 def rotate_credentials(kind: str, service: Any) -> dict[str, str]:
@@ -184,6 +188,9 @@ async def test_rejected_credentials_mid_lifecycle_ask_for_reauth_and_lose_nothin
     assert connectivity(hass, tracker.subentries[subentry.subentry_id]) == STATE_ON
     assert snapshot(hass) == before
     assert unhandled(caplog) == []
+    assert_no_secret_in(hass, "the integration's log", integration_log(caplog))
+    for state in hass.states.async_all():
+        assert_no_secret_in(hass, f"{state.entity_id}'s attributes", str(state.attributes))
 
 
 # --- one bad record in a good page ---------------------------------------------------------------------------
