@@ -118,6 +118,9 @@ async def running_home(
                 try:
                     yield RunningHome(hass, url, simulated)
                 finally:
+                    # Unload first: its store write finishes before the config directory goes away.
+                    for entry in hass.config_entries.async_entries("media_request_tracker"):
+                        await hass.config_entries.async_unload(entry.entry_id)
                     await hass.async_stop(force=True)
                     await server.close()
     finally:
