@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+from typing import Any, Literal
+
 import aiohttp
 from aiohttp import web
+from aiohttp.typedefs import Handler
+
+type Fault = Literal["500", "malformed", "shape", "hang"]
+"""How a failing service answers every call: HTTP 500, JSON cut short, JSON of another shape, or never."""
 
 
 class SimulatedService:
@@ -11,7 +19,11 @@ class SimulatedService:
 
     def __init__(self) -> None:
         """Build the app; subclasses add their routes in `setup_routes`."""
-        self.app = web.Application()
+        self.app = web.Application(middlewares=[self._inject_fault])
+        self.fault: Fault | None = None
+        """Set to make every call fail that way (None: answer normally)."""
+        self.bad_records: list[Any] = []
+        """Records of no valid shape, slipped into every page of records the service answers."""
         self.setup_routes(self.app.router)
         self._runner: web.AppRunner | None = None
         self._outgoing: aiohttp.ClientSession | None = None
@@ -54,6 +66,22 @@ class SimulatedService:
         if self._runner is None:
             await self.start(self.port)
 
+    @web.middleware
+    async def _inject_fault(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        match self.fault:
+            case "500":
+                return web.Response(status=500, text="Internal Server Error")
+            case "malformed":
+                return web.Response(text='{"records": [{"id": 1, "title": "cut sh', content_type="application/json")
+            case "shape":
+                return web.json_response({"unexpected": "shape"})
+            case "hang":
+                await asyncio.sleep(3600)
+        response = await handler(request)
+        if self.bad_records and isinstance(response, web.Response) and response.content_type == "application/json":
+            return _with_bad_records(response, self.bad_records)
+        return response
+
     async def stop(self) -> None:
         """Shut the service down (and close its outgoing session)."""
         if self._outgoing is not None:
@@ -62,3 +90,21 @@ class SimulatedService:
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
+
+
+PAGE_KEYS = ("records", "Items", "results")
+"""Where a page of records is in an answer that is an object (Radarr/Sonarr, Jellyfin, Seerr)."""
+
+
+def _with_bad_records(response: web.Response, bad: list[Any]) -> web.Response:
+    """The answer with the bad records first in its page (a list, a paged object, or qBittorrent's torrents)."""
+    body = json.loads(response.body or b"null")  # type: ignore[arg-type]
+    if isinstance(body, list):
+        body = [*bad, *body]
+    elif isinstance(body, dict):
+        for key in PAGE_KEYS:
+            if isinstance(body.get(key), list):
+                body[key] = [*bad, *body[key]]
+        if isinstance(body.get("torrents"), dict):
+            body["torrents"] |= {f"{index:040x}": record for index, record in enumerate(bad)}
+    return web.json_response(body, status=response.status)

@@ -20,7 +20,7 @@ from .entity import TrackerEntity
 from .hub import TrackerHub
 from .ids import request_key, request_unique_id
 from .runtime import MediaRequestTrackerConfigEntry
-from .tracker import FINISHED_STAGES, Change, Stage, Tracker
+from .tracker import Change, Stage, Tracker
 
 PARALLEL_UPDATES = 0
 
@@ -149,17 +149,17 @@ SUMMARIES: tuple[SummaryDescription, ...] = (
     SummaryDescription(
         key="active",
         translation_key="active",
-        count_fn=lambda tracker: sum(r.stage not in FINISHED_STAGES for r in tracker.requests.values()),
+        count_fn=lambda tracker: tracker.counts["active"],
     ),
     SummaryDescription(
         key="downloading",
         translation_key="downloading",
-        count_fn=lambda tracker: sum(r.stage is Stage.DOWNLOADING for r in tracker.requests.values()),
+        count_fn=lambda tracker: tracker.counts["downloading"],
     ),
     SummaryDescription(
         key="stalled",
         translation_key="stalled",
-        count_fn=lambda tracker: sum(r.stall is not None for r in tracker.requests.values()),
+        count_fn=lambda tracker: tracker.counts["stalled"],
     ),
 )
 

@@ -173,7 +173,7 @@ class ArrCoordinator(ServiceCoordinator):
         for record in queue:
             evidence += self._parsed(parse_queue_record, record.raw, now)
         history: list[Any] = []
-        waiting = awaiting_import(self.port.tracker.requests, self.config.subentry_id)
+        waiting = awaiting_import(self.port.tracker, self.config.subentry_id)
         for download_id in self._turns.next(waiting, HISTORY_LOOKUPS_PER_POLL):
             history += [record.raw for record in await self.client.history_for_download(download_id)]
         if history:
@@ -187,7 +187,7 @@ class ArrCoordinator(ServiceCoordinator):
 
         A search that found nothing is told only by the command's message ("0 reports downloaded").
         """
-        held = [str(arr_id) for arr_id in searching_items(self.port.tracker.requests, self.config.subentry_id)]
+        held = [str(arr_id) for arr_id in searching_items(self.port.tracker, self.config.subentry_id)]
         if not held:
             return []
         commands = await self.client.commands()

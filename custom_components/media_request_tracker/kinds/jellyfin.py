@@ -75,7 +75,7 @@ class JellyfinCoordinator(ServiceCoordinator):
         """Find the items of up to LOOKUPS_PER_POLL waiting requests, each waiting request in turn."""
         await self.client.validate()
         requests = self.port.tracker.requests
-        waiting_keys = [request.key for request in waiting_for_library(requests)]
+        waiting_keys = [request.key for request in waiting_for_library(self.port.tracker)]
         waiting = [requests[key] for key in self._turns.next(waiting_keys, LOOKUPS_PER_POLL)]
         now = dt_util.utcnow().timestamp()
         items: list[JellyfinItem] = []

@@ -84,7 +84,7 @@ class QBittorrentCoordinator(ServiceCoordinator):
         if reported:
             rows = [_info_row(t) for t in self.client.torrents.values() if t.download_ids() & tracked]
             self.port.recorder.state(self.config.subentry_id, "torrents", rows)
-        self.update_interval = self._fast if any_downloading(self.port.tracker.requests) else self._slow
+        self.update_interval = self._fast if any_downloading(self.port.tracker) else self._slow
         return evidence
 
     @callback

@@ -192,7 +192,7 @@ class ShokoCoordinator(ServiceCoordinator):
         """Evidence for the unmatched files of anime requests, from what the REST API says of each."""
         now = dt_util.utcnow().timestamp()
         evidence: list[Evidence] = []
-        for file in files_for_shoko(self.port.tracker.requests)[:CATCH_UP_FILES_PER_RUN]:
+        for file in files_for_shoko(self.port.tracker)[:CATCH_UP_FILES_PER_RUN]:
             if (found := await self._look_up(file)) is not None:
                 evidence += file_evidence(
                     found, source=self.config.subentry_id, at=now, import_folders=self._import_folders

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Set as AbstractSet
 from dataclasses import dataclass
 import hashlib
 
 from .evidence import Evidence
 from .ids import STRENGTH, IdKey
-from .index import CorrelationIndex
+from .index import CorrelationIndex, RequestLedger
 from .machine import apply
 from .model import TimelineEntry, TrackedRequest
 from .notes import Note
-from .stages import FINISHED_STAGES, Stage
-from .stalls import StallPolicy, stall_reason
+from .stages import Stage
+from .stalls import DEFAULT_STALL_AFTER, StallPolicy, stall_reason
 
 DEFAULT_PENDING_TTL = 6 * 3600.0
 MAX_PENDING = 5000
@@ -45,6 +46,7 @@ class Tracker:
         self._pending: OrderedDict[int, Evidence] = OrderedDict()
         self._pending_index = CorrelationIndex()
         self._next_pending = 0
+        self._ledger = RequestLedger(DEFAULT_STALL_AFTER)
 
     # --- evidence ------------------------------------------------------------------------------------------
 
@@ -77,13 +79,15 @@ class Tracker:
     def _apply_to(
         self, request: TrackedRequest, evidence: Evidence, old_stage: Stage | None, changes: dict[str, Change]
     ) -> None:
-        known_ids = set(request.ids)
+        id_count = len(request.ids)
         outcome = apply(request, evidence)
+        self._ledger.update(request)
         if outcome.changed or old_stage is None:
             first_old = changes[request.key].old_stage if request.key in changes else old_stage
             changes[request.key] = Change(request, first_old, request.stage)
-        new_ids = request.ids - known_ids
-        if new_ids:
+        if len(request.ids) != id_count:
+            # Ids only grow, and every one the request had is indexed: no copy of its ids on each apply.
+            new_ids = {id_key for id_key in request.ids if request.key not in self._index.holders(id_key)}
             self._index.add(request.key, new_ids)
             # Evidence that came before the id that links it (a download seen before its grab) may belong here.
             for held in self._take_pending(new_ids):
@@ -105,20 +109,50 @@ class Tracker:
         return bool(self._index.holders(id_key))
 
     def active_download_ids(self) -> set[str]:
-        """Download ids of requests still on their way (not finished, not failed for good)."""
+        """Download ids of requests still on their way (not finished, not failed for good); a copy."""
+        return set(self._ledger.download_holders)
+
+    @property
+    def active_downloads(self) -> Mapping[str, AbstractSet[str]]:
+        """The same download ids, each with the keys of the requests holding it (a live view, not a copy)."""
+        return self._ledger.download_holders
+
+    # --- counts and indexes, kept from each change --------------------------------------------------------
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """What the summary sensors show: requests not finished, downloading, and stalled."""
         return {
-            download_id
-            for request in self.requests.values()
-            if request.stage not in FINISHED_STAGES
-            for download_id, download in request.downloads.items()
-            if download.counts
-        } | {
-            alias
-            for request in self.requests.values()
-            if request.stage not in FINISHED_STAGES
-            for alias, canonical in request.download_aliases.items()
-            if canonical in request.downloads and request.downloads[canonical].counts
+            "active": self.active_count,
+            "downloading": self.count_in(Stage.DOWNLOADING),
+            "stalled": self.stalled_count,
         }
+
+    @property
+    def active_count(self) -> int:
+        """Requests not in a finished stage."""
+        return self._ledger.total - self._ledger.finished
+
+    @property
+    def stalled_count(self) -> int:
+        """Requests marked stalled."""
+        return len(self._ledger.stalled)
+
+    def count_in(self, *stages: Stage) -> int:
+        """Requests in any of the stages."""
+        return sum(self._ledger.count_in(stage) for stage in set(stages))
+
+    def any_in(self, stages: Iterable[Stage]) -> bool:
+        """Whether some request is in one of the stages (is anything downloading?)."""
+        return any(self._ledger.count_in(stage) for stage in stages)
+
+    def keys_in(self, stage: Stage) -> AbstractSet[str]:
+        """The keys of the requests in a stage (a live view: copy it to change the tracker while iterating)."""
+        return self._ledger.keys_in(stage)
+
+    def refresh(self, key: str) -> None:
+        """Re-read a request changed other than through the tracker's methods, so the counts stay true."""
+        self._ledger.update(self.requests[key])
 
     # --- unmatched evidence --------------------------------------------------------------------------------
 
@@ -165,21 +199,22 @@ class Tracker:
         """Add a request as it was (after a restart)."""
         self.requests[request.key] = request
         self._index.add(request.key, request.ids)
+        self._ledger.update(request)
 
     def remove(self, key: str) -> TrackedRequest | None:
         """Stop tracking a request."""
         request = self.requests.pop(key, None)
         if request is not None:
             self._index.remove(key, request.ids)
+            self._ledger.discard(key)
         return request
 
     def expired(self, now: float, retention: float) -> list[str]:
-        """Requests that finished more than `retention` seconds ago."""
-        return [
-            key
-            for key, request in self.requests.items()
-            if request.stage in FINISHED_STAGES and request.stage_since <= now - retention
-        ]
+        """Requests that finished more than `retention` seconds ago, longest finished first.
+
+        Read from a deadline heap: the cost grows with the requests due, not with all requests.
+        """
+        return self._ledger.finished_before(now - retention)
 
     def note(self, key: str, *, at: float, source: str, note: Note) -> Change:
         """Record in a request's timeline what was done for it (an action, a remedy and its outcome).
@@ -192,11 +227,21 @@ class Tracker:
         return Change(request, request.stage, request.stage)
 
     def check_stalls(self, now: float, policy: StallPolicy) -> list[Change]:
-        """Mark requests that made no progress for their stage's allowed time as stalled, with a reason."""
+        """Mark requests that made no progress for their stage's allowed time as stalled, with a reason.
+
+        Only requests whose deadline passed are looked at (a heap per stage of when each went idle).
+        """
         changes = []
-        for request in self.requests.values():
-            reason = stall_reason(request, now, policy)
-            if reason is not None and request.stall is None:
+        for stage, allowed in policy.items():
+            for key in self._ledger.due_for_stall_check(stage, now - allowed):
+                request = self.requests[key]
+                if request.stall is not None:
+                    continue  # already stuck for a reason it was told (a download error): keep that one
+                reason = stall_reason(request, now, policy)
+                if reason is None:
+                    self._ledger.recheck_later(key)
+                    continue
                 request.stall = reason
+                self._ledger.update(request)
                 changes.append(Change(request, request.stage, request.stage))
         return changes
