@@ -99,16 +99,26 @@ QUALITY_RULES = {
 }
 
 
-def test_quality_scale_has_every_rule_done_or_exempt_with_a_reason() -> None:
+STILL_TO_DO = {"test-coverage", "inject-websession"}
+"""The rules not met yet (see their comments); meeting one means taking it out of here."""
+
+
+def test_quality_scale_has_every_rule_and_says_what_is_still_to_do() -> None:
+    """Every rule is listed: done, or exempt or still to do with a reason; only the known rules are still to do."""
     rules = yaml.safe_load((PACKAGE / "quality_scale.yaml").read_text())["rules"]
     wanted = {rule for tier in QUALITY_RULES.values() for rule in tier.split()}
     assert set(rules) == wanted
+    statuses = {}
     for rule, status in rules.items():
         if isinstance(status, dict):
-            assert status["status"] in ("done", "exempt"), rule
+            assert status["status"] in ("done", "exempt", "todo"), rule
             assert status["status"] == "done" or len(status["comment"]) > 20, rule
+            statuses[rule] = status["status"]
         else:
             assert status == "done", rule
+            statuses[rule] = status
+    assert {rule for rule, status in statuses.items() if status == "todo"} == STILL_TO_DO
+    assert all(statuses[rule] != "todo" for rule in QUALITY_RULES["bronze"].split())
 
 
 def test_every_kind_has_its_strings() -> None:
