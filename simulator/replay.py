@@ -43,7 +43,14 @@ from aiohttp.test_utils import TestServer
 from homeassistant import loader
 from homeassistant.bootstrap import DATA_REGISTRIES_LOADED
 from homeassistant.config_entries import SOURCE_USER, ConfigEntry, ConfigSubentryDataWithId
-from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VERIFY_SSL
+from homeassistant.const import (
+    CONF_API_KEY,
+    CONF_PASSWORD,
+    CONF_URL,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+    CONF_WEBHOOK_ID,
+)
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.helpers import (
@@ -66,12 +73,7 @@ from pytest_homeassistant_custom_component.common import async_test_home_assista
 from custom_components.media_request_tracker.config_flow import DEFAULT_OPTIONS
 from custom_components.media_request_tracker.const import DOMAIN, EVENT_STAGE_CHANGED
 from custom_components.media_request_tracker.kinds.arr import WEBHOOK_USERNAME
-from custom_components.media_request_tracker.settings import (
-    CONF_CONFIGURE_WEBHOOK,
-    CONF_WEBHOOK_ID,
-    CONF_WEBHOOK_SECRET,
-    normalize_url,
-)
+from custom_components.media_request_tracker.settings import CONF_CONFIGURE_WEBHOOK, CONF_WEBHOOK_SECRET, normalize_url
 
 from .arr import SimulatedArr
 from .base import SimulatedService

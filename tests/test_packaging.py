@@ -99,16 +99,26 @@ QUALITY_RULES = {
 }
 
 
-def test_quality_scale_has_every_rule_done_or_exempt_with_a_reason() -> None:
+STILL_TO_DO = {"test-coverage", "inject-websession"}
+"""The rules not met yet (see their comments); meeting one means taking it out of here."""
+
+
+def test_quality_scale_has_every_rule_and_says_what_is_still_to_do() -> None:
+    """Every rule is listed: done, or exempt or still to do with a reason; only the known rules are still to do."""
     rules = yaml.safe_load((PACKAGE / "quality_scale.yaml").read_text())["rules"]
     wanted = {rule for tier in QUALITY_RULES.values() for rule in tier.split()}
     assert set(rules) == wanted
+    statuses = {}
     for rule, status in rules.items():
         if isinstance(status, dict):
-            assert status["status"] in ("done", "exempt"), rule
+            assert status["status"] in ("done", "exempt", "todo"), rule
             assert status["status"] == "done" or len(status["comment"]) > 20, rule
+            statuses[rule] = status["status"]
         else:
             assert status == "done", rule
+            statuses[rule] = status
+    assert {rule for rule, status in statuses.items() if status == "todo"} == STILL_TO_DO
+    assert all(statuses[rule] != "todo" for rule in QUALITY_RULES["bronze"].split())
 
 
 def test_every_kind_has_its_strings() -> None:
@@ -119,3 +129,36 @@ def test_every_kind_has_its_strings() -> None:
         subentry = strings["config_subentries"][kind]
         assert {"user", "reconfigure"} <= set(subentry["step"]), kind
         assert KINDS[kind].webhook_step is None or "webhook" in subentry["step"], kind
+
+
+EXCEPTIONS = ("UpdateFailed", "ServiceValidationError", "HomeAssistantError", "ConfigEntryNotReady")
+EXCEPTIONS += ("ConfigEntryAuthFailed", "ConfigEntryError")
+
+
+def _raised_translation_keys() -> dict[str, set[str]]:
+    """Per Home Assistant exception the package raises: the translation keys it is given (empty: none given)."""
+    import ast
+
+    found: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if name not in EXCEPTIONS:
+                continue
+            keys = {k.arg: k.value for k in node.keywords}
+            key = keys.get("translation_key")
+            assert isinstance(key, ast.Constant), f"{path.name}:{node.lineno} raises {name} without a translation key"
+            assert isinstance(keys.get("translation_domain"), ast.Name | ast.Constant), f"{path.name}:{node.lineno}"
+            found.setdefault(name, set()).add(str(key.value))
+    return found
+
+
+def test_every_error_a_person_reads_is_translated() -> None:
+    strings = json.loads((PACKAGE / "strings.json").read_text())
+    raised = _raised_translation_keys()
+    assert {"UpdateFailed", "ServiceValidationError"} <= set(raised)
+    for name, keys in raised.items():
+        for key in keys:
+            assert "message" in strings["exceptions"][key], (name, key)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_TOKEN, CONF_USERNAME, CONF_WEBHOOK_ID
+
 DOMAIN: Final = "media_request_tracker"
 
 EVENT_STAGE_CHANGED: Final = f"{DOMAIN}_stage_changed"
@@ -36,5 +38,5 @@ PROGRESS_WRITE_INTERVAL_SECONDS: Final = 30
 
 # Keys whose values are secrets: never logged, shown as attributes, or put in diagnostics.
 SECRET_KEYS: Final = frozenset(
-    {"api_key", "apikey", "password", "username", "webhook_id", "webhook_secret", "auth_header", "token"}
+    {CONF_API_KEY, "apikey", CONF_PASSWORD, CONF_USERNAME, CONF_WEBHOOK_ID, "webhook_secret", "auth_header", CONF_TOKEN}
 )

@@ -48,13 +48,23 @@ class ServiceCoordinator(DataUpdateCoordinator[None]):
                 translation_placeholders={"service": self.config.title},
             ) from err
         except UpstreamError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="service_unavailable",
-                translation_placeholders={"service": self.config.title, "error": str(err)},
-            ) from err
+            raise self._unavailable(err) from err
         if evidence:
             self.port.ingest(evidence)
+
+    @callback
+    def set_unavailable(self, err: UpstreamError) -> None:
+        """The service went away between polls (a pushed stream dropped): shown and logged as a failed poll."""
+        failed = self._unavailable(err)
+        failed.__cause__ = err
+        self.async_set_update_error(failed)
+
+    def _unavailable(self, err: UpstreamError) -> UpdateFailed:
+        return UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="service_unavailable",
+            translation_placeholders={"service": self.config.title, "error": str(err)},
+        )
 
     async def async_poll(self) -> list[Evidence]:
         """Ask the service what changed; return it as evidence."""

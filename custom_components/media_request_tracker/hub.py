@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
@@ -268,7 +269,7 @@ def stage_changed_event_data(entity_id: str | None, change: Change, source_names
     """
     request = change.request
     return {
-        "entity_id": entity_id,
+        ATTR_ENTITY_ID: entity_id,
         "request_key": request.key,
         "title": request.title,
         "year": request.year,

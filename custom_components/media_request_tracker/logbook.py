@@ -10,6 +10,7 @@ from homeassistant.components.logbook.const import (
     LOGBOOK_ENTRY_MESSAGE,
     LOGBOOK_ENTRY_NAME,
 )
+from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import Event, HomeAssistant, callback
 
 from .const import DOMAIN, EVENT_STAGE_CHANGED
@@ -33,7 +34,7 @@ def async_describe_events(
         return {
             LOGBOOK_ENTRY_NAME: data.get("title") or "Media request",
             LOGBOOK_ENTRY_MESSAGE: message,
-            LOGBOOK_ENTRY_ENTITY_ID: data.get("entity_id"),
+            LOGBOOK_ENTRY_ENTITY_ID: data.get(ATTR_ENTITY_ID),
         }
 
     async_describe_event(DOMAIN, EVENT_STAGE_CHANGED, describe)

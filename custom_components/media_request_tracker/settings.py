@@ -8,10 +8,16 @@ import secrets
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VERIFY_SSL
+from homeassistant.const import (
+    CONF_API_KEY,
+    CONF_PASSWORD,
+    CONF_URL,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+    CONF_WEBHOOK_ID,
+)
 from yarl import URL
 
-CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_WEBHOOK_SECRET: Final = "webhook_secret"  # noqa: S105  # a settings key
 CONF_CONFIGURE_WEBHOOK: Final = "configure_webhook"
 CONF_HOLDS_4K: Final = "holds_4k"

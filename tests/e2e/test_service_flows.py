@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 import socket
 from typing import Any
 
@@ -16,9 +17,11 @@ from custom_components.media_request_tracker.kinds import KINDS
 from custom_components.media_request_tracker.kinds.arr import UPSTREAM_WEBHOOK_NAME
 from simulator.arr import SimulatedArr
 from simulator.jellyfin import SimulatedJellyfin
+from simulator.qbittorrent import SimulatedQBittorrent
 from simulator.seerr import SimulatedSeerr
+from simulator.shoko import SimulatedShoko
 
-from .conftest import add_service, arr_input, jellyfin_input, seerr_input
+from .conftest import add_service, arr_input, jellyfin_input, qbittorrent_input, seerr_input
 
 SERVICES = ("radarr", "sonarr", "seerr", "jellyfin")
 
@@ -244,6 +247,147 @@ def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+# --- qBittorrent (a user name and password) and Shoko (an API key, or a login traded for one) -----------------
+
+SHOKO_KEY = "shoko-flow-test-key-5e6f7a8b"
+
+
+@pytest.fixture
+async def shoko() -> AsyncIterator[SimulatedShoko]:
+    """A simulated Shoko Server 5 with one user, admin/password."""
+    server = SimulatedShoko(api_key=SHOKO_KEY)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+def _login(qbittorrent: SimulatedQBittorrent, **changes: Any) -> dict[str, Any]:
+    return {**qbittorrent_input(qbittorrent.url, qbittorrent.username, qbittorrent.password), **changes}
+
+
+def _shoko(server: SimulatedShoko, **changes: Any) -> dict[str, Any]:
+    return {"name": "Shoko", "url": server.url, "api_key": server.api_key, "verify_ssl": True, **changes}
+
+
+async def _attempts(hass: HomeAssistant, flow_id: str, attempts: list[tuple[dict[str, Any], dict[str, str]]]) -> None:
+    for user_input, errors in attempts:
+        result = await hass.config_entries.subentries.async_configure(flow_id, user_input)
+        assert result["type"] is FlowResultType.FORM, user_input
+        assert result["errors"] == errors, user_input
+
+
+async def test_qbittorrent_goes_through_every_error_and_then_is_added(
+    hass: HomeAssistant, tracker: MockConfigEntry, qbittorrent: SimulatedQBittorrent, radarr: SimulatedArr
+) -> None:
+    flows = hass.config_entries.subentries
+    result = await flows.async_init((tracker.entry_id, "qbittorrent"), context={"source": SOURCE_USER})
+    assert {str(field) for field in result["data_schema"].schema} >= {"username", "password"}
+    await _attempts(
+        hass,
+        result["flow_id"],
+        [
+            (_login(qbittorrent, url="qbittorrent.local:8080"), {"url": "invalid_url"}),
+            (_login(qbittorrent, password="wrong"), {"base": "invalid_auth"}),
+            (_login(qbittorrent, url=radarr.url), {"base": "wrong_service"}),
+            (_login(qbittorrent, url=f"http://127.0.0.1:{_closed_port()}"), {"base": "cannot_connect"}),
+        ],
+    )
+    result = await flows.async_configure(result["flow_id"], _login(qbittorrent))
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "webhook", "the command to run when a torrent finishes"
+    result = await flows.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+    [subentry] = tracker.subentries.values()
+    assert (subentry.data["username"], subentry.data["password"]) == (qbittorrent.username, qbittorrent.password)
+
+    again = await _start(hass, tracker, "qbittorrent", _login(qbittorrent, name="Again"))
+    assert again["type"] is FlowResultType.ABORT
+    assert again["reason"] == "already_configured"
+
+
+async def test_qbittorrent_reconfigure_keeps_a_blank_password_and_reauth_takes_a_new_one(
+    hass: HomeAssistant, tracker: MockConfigEntry, qbittorrent: SimulatedQBittorrent
+) -> None:
+    subentry = await add_service(hass, tracker, "qbittorrent", _login(qbittorrent))
+    flows = hass.config_entries.subentries
+    result = await flows.async_init(
+        (tracker.entry_id, "qbittorrent"),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry.subentry_id},
+    )
+    shown = {str(field): field for field in result["data_schema"].schema}
+    assert "password" in shown, "the password can be changed, and is never shown"
+    renamed = _login(qbittorrent, name="Downloads", password="")
+    result = await flows.async_configure(result["flow_id"], renamed)
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert tracker.subentries[subentry.subentry_id].title == "Downloads"
+    assert tracker.subentries[subentry.subentry_id].data["password"] == qbittorrent.password
+
+    qbittorrent.password = "changed-password"
+    tracker.runtime_data.services[subentry.subentry_id].link.port.start_reauth()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {"username": qbittorrent.username, "password": "still-wrong"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {"username": qbittorrent.username, "password": "changed-password"}
+    )
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert tracker.subentries[subentry.subentry_id].data["password"] == "changed-password"
+
+
+async def test_shoko_goes_through_every_error_and_then_is_added_with_a_login(
+    hass: HomeAssistant, tracker: MockConfigEntry, shoko: SimulatedShoko, radarr: SimulatedArr
+) -> None:
+    flows = hass.config_entries.subentries
+    result = await flows.async_init((tracker.entry_id, "shoko"), context={"source": SOURCE_USER})
+    no_key = {"name": "Shoko", "url": shoko.url, "verify_ssl": True}
+    await _attempts(
+        hass,
+        result["flow_id"],
+        [
+            (_shoko(shoko, url="shoko.local:8111"), {"url": "invalid_url"}),
+            (_shoko(shoko, api_key="wrong"), {"base": "invalid_auth"}),
+            (no_key, {"base": "invalid_auth"}),
+            ({**no_key, "username": "admin", "password": "wrong"}, {"base": "invalid_auth"}),
+            (_shoko(shoko, url=radarr.url), {"base": "wrong_service"}),
+            (_shoko(shoko, url=f"http://127.0.0.1:{_closed_port()}"), {"base": "cannot_connect"}),
+        ],
+    )
+    result = await flows.async_configure(result["flow_id"], {**no_key, "username": "admin", "password": "password"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY, "Shoko has no webhook step"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    [subentry] = tracker.subentries.values()
+    assert subentry.data["api_key"] == SHOKO_KEY
+    assert subentry.data["password"] is None, "the password was traded for a key and is not kept"
+
+    again = await _start(hass, tracker, "shoko", _shoko(shoko, name="Again", url=shoko.url + "/"))
+    assert again["type"] is FlowResultType.ABORT
+    assert again["reason"] == "already_configured"
+
+
+async def test_shoko_reauth_takes_a_key_or_a_login(
+    hass: HomeAssistant, tracker: MockConfigEntry, shoko: SimulatedShoko
+) -> None:
+    subentry = await add_service(hass, tracker, "shoko", _shoko(shoko))
+    shoko.api_key = "rotated-shoko-key"
+    tracker.runtime_data.services[subentry.subentry_id].link.port.start_reauth()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {"api_key": SHOKO_KEY})
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {"username": "admin", "password": "password"}
+    )
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert tracker.subentries[subentry.subentry_id].data["api_key"] == "rotated-shoko-key"
 
 
 def _later_steps(kind: str) -> dict[str, Any]:

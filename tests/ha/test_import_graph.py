@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from pathlib import Path
+import sys
 
 from tests.conftest import PROJECT_ROOT
 
@@ -36,6 +37,15 @@ def imported(module: str, path: Path) -> Iterator[str]:
                     yield f"{source}.{alias.name}"
                 elif source in MODULES:
                     yield str(source)
+
+
+def absolute_imports(path: Path) -> Iterator[str]:
+    """The top-level name of every absolute import of a module (a library, the standard library, or the package)."""
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module.partition(".")[0]
 
 
 GRAPH = {module: sorted(set(imported(module, path)) - {module}) for module, path in MODULES.items()}
@@ -90,3 +100,31 @@ def test_the_tracker_core_imports_nothing_of_the_glue() -> None:
     for module, targets in GRAPH.items():
         if module.startswith(f"{PACKAGE}.tracker"):
             assert all(target.startswith(f"{PACKAGE}.tracker") for target in targets), module
+
+
+def test_the_tracker_core_imports_only_itself_and_the_standard_library() -> None:
+    """No Home Assistant, no HTTP library, no other part of the package: the core is pure Python."""
+    core = [module for module in MODULES if module.startswith(f"{PACKAGE}.tracker")]
+    assert len(core) >= 10
+    for module in core:
+        outside = set(absolute_imports(MODULES[module])) - set(sys.stdlib_module_names) - {"__future__"}
+        assert not outside, (module, outside)
+
+
+def test_sources_import_only_sources_and_the_core() -> None:
+    """Upstream clients and parsers turn payloads into evidence; they know nothing of Home Assistant or the glue."""
+    sources = [module for module in GRAPH if module.startswith(f"{PACKAGE}.sources")]
+    assert len(sources) >= 20
+    for module in sources:
+        glue = [t for t in GRAPH[module] if not t.startswith((f"{PACKAGE}.sources", f"{PACKAGE}.tracker"))]
+        assert not glue, (module, glue)
+        assert "homeassistant" not in set(absolute_imports(MODULES[module])), module
+
+
+def test_the_import_checks_see_what_they_forbid() -> None:
+    """The checks above would catch a forbidden import (they do not pass by reading nothing)."""
+    hub = MODULES[f"{PACKAGE}.hub"]
+    assert "homeassistant" in set(absolute_imports(hub))
+    assert f"{PACKAGE}.sources.payload" in GRAPH[f"{PACKAGE}.sources.arr.parser"]
+    assert f"{PACKAGE}.tracker.evidence" in GRAPH[f"{PACKAGE}.sources.arr.parser"]
+    assert any(target.startswith(f"{PACKAGE}.sources") for target in GRAPH[f"{PACKAGE}.kinds.arr"])

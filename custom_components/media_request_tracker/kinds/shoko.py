@@ -260,7 +260,7 @@ class ShokoCoordinator(ServiceCoordinator):
             # Home Assistant cancels the stream's task on its way down; that is no outage.
             return
         self._start_disconnected_clock()
-        self.async_set_update_error(CannotConnect(f"{self.config.title}: event hub disconnected ({reason})"))
+        self.set_unavailable(CannotConnect(f"event hub disconnected ({reason})"))
 
     # --- the "disconnected" repair issue --------------------------------------------------------------------
 
