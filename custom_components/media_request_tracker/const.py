@@ -7,6 +7,7 @@ from typing import Final
 DOMAIN: Final = "media_request_tracker"
 
 EVENT_STAGE_CHANGED: Final = f"{DOMAIN}_stage_changed"
+EVENT_EPISODES_AVAILABLE: Final = f"{DOMAIN}_episodes_available"
 
 CONF_RETENTION_HOURS: Final = "retention_hours"
 CONF_PENDING_HOURS: Final = "pending_hours"
