@@ -64,11 +64,13 @@ def request_attributes(
     }
 
 
-def timeline_attribute(request: TrackedRequest, source_names: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The timeline, capped: the first entry (where it started) and the newest ones."""
+def timeline_attribute(
+    request: TrackedRequest, source_names: Mapping[str, str], *, limit: int | None = TIMELINE_ATTRIBUTE_ENTRIES
+) -> list[dict[str, Any]]:
+    """The timeline, capped at `limit` (None: whole): the first entry (where it started) and the newest ones."""
     entries = request.timeline
-    if len(entries) > TIMELINE_ATTRIBUTE_ENTRIES:
-        entries = [entries[0], *entries[-(TIMELINE_ATTRIBUTE_ENTRIES - 1) :]]
+    if limit is not None and len(entries) > limit:
+        entries = [entries[0], *entries[-(limit - 1) :]]
     return [_entry(entry, source_names) for entry in entries]
 
 

@@ -42,7 +42,8 @@ from .store import TrackerStore
 from .trace import TraceRecorder, TraceService
 from .tracker import DEFAULT_STALL_AFTER, Change, EpisodeKey, Evidence, Stage, TrackedRequest, Tracker
 from .tracker.arrivals import EpisodeArrivals, episode_label
-from .words import stall_issue, stall_reason
+from .tracker.remedies import remedy_for
+from .words import FIX_FLOW_ISSUES, stall_issue, stall_reason
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -296,14 +297,18 @@ class TrackerHub:
         translation_key, placeholders = stall_issue(
             request.stall, title=display_name(request), stage=request.stage.value, names=self.source_names
         )
+        # With a remedy the tracker can run (scan, rescan, search again), the issue offers it as a fix flow.
+        fixable = translation_key in FIX_FLOW_ISSUES and remedy_for(request) is not None
         ir.async_create_issue(
             self.hass,
             DOMAIN,
             issue_id,
-            is_fixable=False,
+            is_fixable=fixable,
+            is_persistent=False,
             severity=ir.IssueSeverity.WARNING,
             translation_key=translation_key,
             translation_placeholders=placeholders,
+            data={"entry_id": self.entry.entry_id, "request_key": request.key} if fixable else None,
         )
 
     # --- how people see it ---------------------------------------------------------------------------------

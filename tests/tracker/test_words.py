@@ -57,7 +57,7 @@ def test_every_stall_code_has_words_and_a_repair_issue(code: str) -> None:
     assert placeholders["reason"] == reason
     for strings in (PACKAGE / "strings.json", PACKAGE / "translations" / "en.json"):
         issue = json.loads(strings.read_text())["issues"][key]
-        used = {name for text in issue.values() for name in _placeholders(text)}
+        used = {name for text in issue.values() if isinstance(text, str) for name in _placeholders(text)}
         assert used <= set(placeholders), (key, used - set(placeholders))
 
 
