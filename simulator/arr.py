@@ -179,6 +179,10 @@ class SimulatedArr(SimulatedService):
         """Replace the history (records as `/api/v3/history` returns them)."""
         self.history = [dict(record) for record in records]
 
+    def set_commands(self, commands: Iterable[Mapping[str, Any]]) -> None:
+        """Replace the commands the server remembers (resources as `GET /api/v3/command` returns them)."""
+        self.commands = [dict(command) for command in commands]
+
     def add_movie(self, movie: Mapping[str, Any], *, has_file: bool = False, monitored: bool = True) -> None:
         """Put a movie (a webhook movie object) in Radarr's library, with or without its file."""
         self.movies[int(movie["id"])] = {**movie, "hasFile": has_file, "monitored": monitored}
@@ -256,10 +260,14 @@ class SimulatedArr(SimulatedService):
         router.add_put("/api/v3/notification/{id}", self._update_notification)
         router.add_delete("/api/v3/notification/{id}", self._delete_notification)
         if self.kind == "radarr":
-            router.add_get("/api/v3/movie/{id}", self._movie)
+            router.add_get("/api/v3/movie/{id}", self._media)
+            router.add_get("/api/v3/history/movie", self._media_history)
         else:
+            router.add_get("/api/v3/series/{id}", self._media)
             router.add_get("/api/v3/episode", self._episodes)
+            router.add_get("/api/v3/history/series", self._media_history)
         router.add_post("/api/v3/command", self._command)
+        router.add_get("/api/v3/command", self._list_commands)
 
     @web.middleware
     async def _check_key(
@@ -351,9 +359,24 @@ class SimulatedArr(SimulatedService):
             return _not_found()
         return web.json_response({})
 
-    async def _movie(self, request: web.Request) -> web.Response:
+    async def _media(self, request: web.Request) -> web.Response:
+        """A movie (Radarr) or series (Sonarr) the library holds (`add_movie`), else 404."""
         movie = self.movies.get(_id(request))
         return web.json_response(movie) if movie is not None else _not_found()
+
+    async def _media_history(self, request: web.Request) -> web.Response:
+        """`HistoryController.GetMovieHistory`/`GetSeriesHistory`: a plain list, newest first, not paged."""
+        key = "movieId" if self.kind == "radarr" else "seriesId"
+        wanted = request.query.get(key)
+        if wanted is None:
+            return _invalid(key[0].upper() + key[1:], f"'{key}' must be provided.")
+        records = [record for record in self.history if str(record.get(key)) == wanted]
+        records.sort(key=lambda record: str(record.get("date", "")), reverse=True)
+        return web.json_response(self._embedding(records, request.query))
+
+    async def _list_commands(self, _request: web.Request) -> web.Response:
+        """`CommandController.GetStartedCommands`: the commands the server still remembers, as a plain list."""
+        return web.json_response(self.commands)
 
     async def _episodes(self, request: web.Request) -> web.Response:
         """`EpisodeController.GetEpisodes` by series: an unknown series simply has no episodes."""

@@ -138,7 +138,9 @@ def simulate(service: Service) -> Simulated:
             return Simulated(service, seerr, {"requests": seerr.set_requests})
         case "radarr" | "sonarr":
             arr = SimulatedArr(service.type, instance_name=service.id)
-            return Simulated(service, arr, {"queue": arr.set_queue, "history": arr.set_history})
+            return Simulated(
+                service, arr, {"queue": arr.set_queue, "history": arr.set_history, "commands": arr.set_commands}
+            )
         case "qbittorrent":
             qbit = SimulatedQBittorrent()
             return Simulated(service, qbit, {"torrents": qbit.set_torrents})
@@ -286,9 +288,16 @@ def open_repairs(hass: HomeAssistant) -> list[str]:
 class Replay:
     """Runs one trace; `run()` returns what Home Assistant shows at the end."""
 
-    def __init__(self, trace: Trace, clock: VirtualClock, config_dir: Path, *, settle: float) -> None:
-        """Replay `trace` with `clock`, keeping Home Assistant's files in `config_dir`."""
+    def __init__(
+        self, trace: Trace, clock: VirtualClock, config_dir: Path, *, settle: float, checkpoints: Sequence[float] = ()
+    ) -> None:
+        """Replay `trace` with `clock`, keeping Home Assistant's files in `config_dir`.
+
+        At each of `checkpoints` (virtual seconds) the report also takes what Home Assistant shows then.
+        """
         self.trace = trace
+        self.checkpoints = sorted(set(checkpoints))
+        self.taken: list[dict[str, Any]] = []
         self.clock = clock
         self.config_dir = config_dir
         self.settle = settle
@@ -321,12 +330,24 @@ class Replay:
             await self._do(step)
         await self._start_home_assistant()
         for step in steps[len(world) :]:
+            await self._take_checkpoints(before=step.at)
             await self.clock.run_until(step.at)
             await self._do(step)
-        await self.clock.run_until((steps[-1].at if steps else 0.0) + self.settle)
+        end = (steps[-1].at if steps else 0.0) + self.settle
+        await self._take_checkpoints(before=end)
+        await self.clock.run_until(end)
         result = self._report()
+        if self.checkpoints or self.taken:
+            result["checkpoints"] = self.taken
         await self._stop_home_assistant()
         return result
+
+    async def _take_checkpoints(self, *, before: float) -> None:
+        """What Home Assistant shows at each checkpoint earlier than `before` (after every line up to it)."""
+        while self.checkpoints and self.checkpoints[0] < before:
+            at = self.checkpoints.pop(0)
+            await self.clock.run_until(at)
+            self.taken.append({"at": at, **self._report()})
 
     def _report(self) -> dict[str, Any]:
         hass = self._running.hass
@@ -456,8 +477,12 @@ class Replay:
                 task.cancel()
 
 
-def replay(trace: Trace, *, settle: float = DEFAULT_SETTLE) -> dict[str, Any]:
-    """Replay a trace; returns `{"requests": [...], "events": [...], "repairs": [...]}`."""
+def replay(trace: Trace, *, settle: float = DEFAULT_SETTLE, checkpoints: Sequence[float] = ()) -> dict[str, Any]:
+    """Replay a trace; returns `{"requests": [...], "events": [...], "repairs": [...]}`.
+
+    With `checkpoints`, also `"checkpoints": [{"at": seconds, "requests", "events", "repairs"}, ...]`: what Home
+    Assistant showed at those virtual times, after every line up to them.
+    """
     for module in PRELOADED:
         importlib.import_module(module)
     # Home Assistant spreads its polls with random offsets: the same seed gives the same replay.
@@ -473,7 +498,7 @@ def replay(trace: Trace, *, settle: float = DEFAULT_SETTLE) -> dict[str, Any]:
         VirtualClock(START) as clock,
         asyncio.Runner(loop_factory=clock.new_loop) as runner,
     ):
-        return runner.run(Replay(trace, clock, Path(config_dir), settle=settle).run())
+        return runner.run(Replay(trace, clock, Path(config_dir), settle=settle, checkpoints=checkpoints).run())
 
 
 # --- the command ---------------------------------------------------------------------------------------------
@@ -487,7 +512,7 @@ def _seconds(text: str) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`scripts/replay TRACE [--settle SECONDS]`: print what Home Assistant ends up showing, as JSON."""
+    """`scripts/replay TRACE [--settle SECONDS] [--checkpoint SECONDS]...`: print what Home Assistant shows."""
     parser = argparse.ArgumentParser(
         prog="scripts/replay",
         description="Replay a Trace v1 against the real integration in a real Home Assistant, in virtual time.",
@@ -499,6 +524,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=DEFAULT_SETTLE,
         help=f"virtual seconds to let pass after the last line (default {DEFAULT_SETTLE:g})",
     )
+    parser.add_argument(
+        "--checkpoint",
+        type=_seconds,
+        action="append",
+        default=[],
+        metavar="SECONDS",
+        help="also report what Home Assistant shows at this virtual time (repeatable)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log what the integration does (to stderr)")
     args = parser.parse_args(argv)
     try:
@@ -507,7 +540,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{args.trace}: {err}\n")
         return EXIT_MALFORMED
     _configure_logging(verbose=args.verbose)
-    result = replay(trace, settle=args.settle)
+    result = replay(trace, settle=args.settle, checkpoints=args.checkpoint)
     sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     return 0
 

@@ -20,8 +20,8 @@ SERVICE_TYPES: Final = ("seerr", "radarr", "sonarr", "qbittorrent", "jellyfin", 
 WEBHOOK_TYPES: Final = frozenset({"seerr", "radarr", "sonarr", "qbittorrent", "jellyfin"})
 COLLECTIONS: Final[Mapping[str, tuple[str, ...]]] = {
     "seerr": ("requests",),
-    "radarr": ("queue", "history"),
-    "sonarr": ("queue", "history"),
+    "radarr": ("queue", "history", "commands"),
+    "sonarr": ("queue", "history", "commands"),
     "qbittorrent": ("torrents",),
     "jellyfin": ("items",),
     "shoko": ("files", "series"),

@@ -58,7 +58,7 @@ def request_attributes(
         "stalled": request.stall is not None,
         "stalled_reason": None if request.stall is None else stall_reason(request.stall, source_names),
         "poster": request.poster,
-        "jellyfin_id": _first(request, IdKind.JELLYFIN_ITEM),
+        "jellyfin_id": request.jellyfin_item,
         **{name: links.get(name) for name in LINK_ATTRIBUTES},
         "timeline": timeline_attribute(request, source_names),
     }

@@ -14,6 +14,7 @@ from yarl import URL
 CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_WEBHOOK_SECRET: Final = "webhook_secret"  # noqa: S105  # a settings key
 CONF_CONFIGURE_WEBHOOK: Final = "configure_webhook"
+CONF_HOLDS_4K: Final = "holds_4k"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,6 +32,8 @@ class ServiceConfig:
     webhook_id: str | None = None
     webhook_secret: str | None = None
     configure_webhook: bool = False
+    holds_4k: bool = False
+    """A Radarr/Sonarr that holds the 4K copies (Seerr's 4K server): its evidence is about 4K requests."""
 
     @classmethod
     def from_subentry(cls, subentry: ConfigSubentry) -> ServiceConfig:
@@ -52,6 +55,7 @@ class ServiceConfig:
             webhook_id=data.get(CONF_WEBHOOK_ID),
             webhook_secret=data.get(CONF_WEBHOOK_SECRET),
             configure_webhook=bool(data.get(CONF_CONFIGURE_WEBHOOK, False)),
+            holds_4k=bool(data.get(CONF_HOLDS_4K, False)),
         )
 
 

@@ -49,7 +49,7 @@ async def _start(hass: HomeAssistant, entry: MockConfigEntry, kind: str, user_in
 async def test_add_each_service(
     hass: HomeAssistant, tracker: MockConfigEntry, services: dict[str, Any], kind: str
 ) -> None:
-    subentry = await add_service(hass, tracker, kind, _input(kind, services[kind]), configure_webhook=False)
+    subentry = await add_service(hass, tracker, kind, _input(kind, services[kind]), **_later_steps(kind))
     assert subentry.subentry_type == kind
     assert subentry.unique_id == services[kind].url
     assert len(subentry.data["webhook_id"]) == 64, "a 256-bit webhook id"
@@ -110,7 +110,7 @@ async def test_reconfigure_changes_url_and_key_and_keeps_the_webhook(
     hass: HomeAssistant, tracker: MockConfigEntry, services: dict[str, Any], kind: str
 ) -> None:
     service = services[kind]
-    subentry = await add_service(hass, tracker, kind, _input(kind, service), configure_webhook=False)
+    subentry = await add_service(hass, tracker, kind, _input(kind, service), **_later_steps(kind))
     webhook_id = subentry.data["webhook_id"]
     flows = hass.config_entries.subentries
     result = await flows.async_init(
@@ -137,7 +137,7 @@ async def test_reauth_takes_a_new_key(
     hass: HomeAssistant, tracker: MockConfigEntry, services: dict[str, Any], kind: str
 ) -> None:
     service = services[kind]
-    subentry = await add_service(hass, tracker, kind, _input(kind, service), configure_webhook=False)
+    subentry = await add_service(hass, tracker, kind, _input(kind, service), **_later_steps(kind))
     old_key = service.api_key
     service.api_key = "rotated-key"
     tracker.runtime_data.services[subentry.subentry_id].link.port.start_reauth()
@@ -244,3 +244,8 @@ def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _later_steps(kind: str) -> dict[str, Any]:
+    """The second step's answers: Seerr asks whether to take its webhook agent over, Radarr/Sonarr about 4K."""
+    return {"configure_webhook": False} if kind == "seerr" else {}

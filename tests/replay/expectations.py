@@ -11,6 +11,9 @@ An expectation names only what the scenario is about, so attributes it does not 
 - `events`: stage-changed events that must occur in this order (others may come between); each an object whose
   keys must all be equal. `event_count`: how many events there must be in all.
 - `repairs`: shell-style patterns for the open repair issues; every issue matches one, every pattern an issue.
+- `checkpoints`: what must hold mid-trace, `[{"at": seconds, ...}]`: each holds the keys above,
+  checked against what Home Assistant showed at that virtual time (`scripts/replay --checkpoint SECONDS`), after
+  every line up to it; `events` there are those fired so far.
 - `about`: what the scenario is, for people.
 """
 
@@ -20,7 +23,8 @@ from collections.abc import Mapping, Sequence
 import fnmatch
 from typing import Any
 
-KNOWN_KEYS = frozenset({"about", "requests", "only_these_requests", "events", "event_count", "repairs"})
+KNOWN_KEYS = frozenset({"about", "requests", "only_these_requests", "events", "event_count", "repairs", "checkpoints"})
+CHECKPOINT_KEYS = KNOWN_KEYS - {"checkpoints"} | {"at"}
 REQUEST_KEYS = frozenset(
     {
         "title",
@@ -34,9 +38,15 @@ REQUEST_KEYS = frozenset(
 )
 
 
+def checkpoint_times(expected: Mapping[str, Any]) -> list[float]:
+    """The virtual times of the expectation's checkpoints, for `scripts/replay --checkpoint`."""
+    return [float(checkpoint["at"]) for checkpoint in expected.get("checkpoints", [])]
+
+
 def problems(expected: Mapping[str, Any], result: Mapping[str, Any]) -> list[str]:
     """Every way `result` falls short of `expected` (an empty list when it holds)."""
     found = [f"unknown expectation keys: {sorted(unknown)}"] if (unknown := set(expected) - KNOWN_KEYS) else []
+    found += _checkpoint_problems(expected.get("checkpoints", []), result.get("checkpoints", []))
     sensors: list[Mapping[str, Any]] = result["requests"]
     wanted = expected.get("requests", [])
     for request in wanted:
@@ -113,4 +123,19 @@ def _repair_problems(patterns: Sequence[str], repairs: Sequence[str]) -> list[st
         found.append(f"unexpected repair issues: {unmatched}")
     if missing := [pattern for pattern in patterns if not any(fnmatch.fnmatchcase(r, pattern) for r in repairs)]:
         found.append(f"no repair issue matches {missing} (open: {list(repairs)})")
+    return found
+
+
+def _checkpoint_problems(wanted: Sequence[Mapping[str, Any]], taken: Sequence[Mapping[str, Any]]) -> list[str]:
+    shown = {float(checkpoint["at"]): checkpoint for checkpoint in taken}
+    found: list[str] = []
+    for checkpoint in wanted:
+        at = float(checkpoint["at"])
+        if unknown := set(checkpoint) - CHECKPOINT_KEYS:
+            found.append(f"at {at:g} s: unknown expectation keys: {sorted(unknown)}")
+        if at not in shown:
+            found.append(f"at {at:g} s: the replay took no checkpoint")
+            continue
+        rest = {key: value for key, value in checkpoint.items() if key != "at"}
+        found += [f"at {at:g} s: {problem}" for problem in problems(rest, shown[at])]
     return found

@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT
 
-from .expectations import problems
+from .expectations import checkpoint_times, problems
 from .support import run_replay
 
 TRACES = PROJECT_ROOT / "tests" / "traces"
@@ -33,11 +33,20 @@ def expected_path(name: str) -> Path:
     return TRACES / f"{name}.expected.json"
 
 
+def _checkpoint_arguments(name: str) -> list[str]:
+    """`--checkpoint SECONDS` for each checkpoint the scenario's expectation names."""
+    path = expected_path(name)
+    times = checkpoint_times(json.loads(path.read_text())) if path.exists() else []
+    return [argument for at in times for argument in ("--checkpoint", f"{at:g}")]
+
+
 @pytest.fixture(scope="module")
 def runs() -> Iterator[Runs]:
     """Every scenario's replay (and a second one of AGAIN), started at once in a few workers."""
     with ThreadPoolExecutor(max_workers=max(2, min(4, os.cpu_count() or 2))) as pool:
-        started: Runs = {name: pool.submit(run_replay, TRACES / f"{name}.jsonl") for name in SCENARIOS}
+        started: Runs = {
+            name: pool.submit(run_replay, TRACES / f"{name}.jsonl", *_checkpoint_arguments(name)) for name in SCENARIOS
+        }
         started[f"{AGAIN} again"] = pool.submit(run_replay, TRACES / f"{AGAIN}.jsonl")
         yield started
         for future in started.values():
@@ -49,7 +58,7 @@ def test_scenario_ends_as_expected(runs: Runs, name: str) -> None:
     run = runs[name].result()
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
-    assert set(result) == {"requests", "events", "repairs"}
+    assert set(result) - {"checkpoints"} == {"requests", "events", "repairs"}
     found = problems(json.loads(expected_path(name).read_text()), result)
     assert not found, f"{name}:\n" + "\n".join(found)
 

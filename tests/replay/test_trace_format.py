@@ -150,7 +150,7 @@ MALFORMED = [
     ),
     pytest.param(
         trace({"at": 1, "state": "radarr", "torrents": []}),
-        "line 2: unknown collection 'torrents' for radarr service 'radarr' (a radarr has: queue, history)",
+        "line 2: unknown collection 'torrents' for radarr service 'radarr' (a radarr has: queue, history, commands)",
         id="unknown-collection",
     ),
     pytest.param(

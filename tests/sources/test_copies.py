@@ -96,7 +96,15 @@ def test_jellyfin_item_with_two_versions_is_the_library_item_of_each() -> None:
     item = movie_item(Path=hd, MediaSources=[{"Path": hd}, {"Path": uhd}])
     evidence = parse_item(item, source="jellyfin", at=AT)
     assert files(evidence) == [["the quiet orchard (2018) - 1080p.mkv"], ["the quiet orchard (2018) - 2160p.mkv"]]
-    assert copies(evidence) == [["standard"], ["4k"]]
+    # A 2160p file in a standard library: the file, not its name, names the request that imported it.
+    assert copies(evidence) == [["standard"], []]
+
+
+def test_jellyfin_item_of_an_upgrade_to_2160p_in_a_standard_library_names_no_copy() -> None:
+    path = "/media/movies/Quiet Harbour (2011)/Quiet.Harbour.2011.2160p.BluRay.Remux-GRP.mkv"
+    evidence = parse_item(movie_item(Path=path), source="jellyfin", at=AT)
+    assert files(evidence) == [["quiet.harbour.2011.2160p.bluray.remux-grp.mkv"]]
+    assert copies(evidence) == [[]]
 
 
 def test_jellyfin_webhook_path_names_the_file() -> None:

@@ -7,6 +7,7 @@ from custom_components.media_request_tracker.tracker.queries import (
     any_downloading,
     awaiting_import,
     files_for_shoko,
+    searching_items,
     waiting_for_library,
 )
 
@@ -105,3 +106,15 @@ def test_something_downloads_from_the_grab_until_the_download_completes() -> Non
     assert any_downloading(tracker_after(evidence[:3]).requests)
     assert any_downloading(tracker_after(evidence[:4]).requests)
     assert not any_downloading(tracker_after(evidence).requests)
+
+
+def test_a_movie_radarr_holds_is_searched_for_until_a_release_is_grabbed() -> None:
+    evidence = movie(searches=2).evidence
+    added = next(i for i, item in enumerate(evidence) if type(item).__name__ == "MediaAdded")
+    grabbed = next(i for i, item in enumerate(evidence) if type(item).__name__ == "ReleaseGrabbed")
+    assert searching_items(tracker_after(evidence[:added]).requests, "radarr") == [], "Radarr has nothing yet"
+    searching = tracker_after(evidence[:grabbed])
+    assert stage_of(searching) is Stage.SEARCHING
+    assert searching_items(searching.requests, "radarr") == [11]
+    assert searching_items(searching.requests, "radarr_4k") == []
+    assert searching_items(tracker_after(evidence[: grabbed + 1]).requests, "radarr") == []

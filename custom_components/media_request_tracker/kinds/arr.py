@@ -1,11 +1,13 @@
 """Radarr and Sonarr: pushed through a webhook connection the tracker creates there, polled for what it missed.
 
-The poll reads the queue (downloads a grab webhook missed) and the history (imports an import webhook missed).
+The poll reads the queue (downloads a grab webhook missed), the history (imports an import webhook missed) and,
+for requests waiting for a release, the media, its history and the results of the searches run for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 import logging
 from typing import Any, Final, Literal
@@ -21,18 +23,27 @@ from ..coordinator import ServiceCoordinator, Turns
 from ..kind import ServiceKind
 from ..links import ISSUE_UNREACHABLE, WebhookLink, same_secret
 from ..port import ServicePort
-from ..settings import ServiceConfig, host_of
+from ..settings import CONF_HOLDS_4K, ServiceConfig, host_of
 from ..sources.arr.client import ArrClient
-from ..sources.arr.parser import parse_history_record, parse_queue_record, parse_webhook
-from ..sources.errors import InvalidAuth, UpstreamError, WebhookUnreachable
+from ..sources.arr.parser import (
+    parse_command,
+    parse_history_record,
+    parse_media_item,
+    parse_queue_record,
+    parse_webhook,
+)
+from ..sources.errors import InvalidAuth, NotFound, UpstreamError, WebhookUnreachable
 from ..sources.payload import PayloadError
-from ..tracker import Evidence
-from ..tracker.queries import awaiting_import
+from ..tracker import Evidence, IdKind
+from ..tracker.ids import COPY_4K, copy_of_name
+from ..tracker.queries import awaiting_import, searching_items
 
 _LOGGER = logging.getLogger(__name__)
 
 INTERVAL: Final = timedelta(minutes=2)
 HISTORY_LOOKUPS_PER_POLL: Final = 10
+SEARCH_LOOKUPS_PER_POLL: Final = 5
+"""Movies/series of requests waiting for a release looked up per poll (their item and history), each in turn."""
 UPSTREAM_WEBHOOK_NAME: Final = "Home Assistant Media Request Tracker"
 """The name of the connection the tracker creates in Radarr/Sonarr."""
 WEBHOOK_USERNAME: Final = "media_request_tracker"
@@ -43,6 +54,16 @@ type ArrKind = Literal["radarr", "sonarr"]
 
 def _arr_kind(config: ServiceConfig) -> ArrKind:
     return "sonarr" if config.kind == "sonarr" else "radarr"
+
+
+def as_instance_copy(config: ServiceConfig, evidence: list[Evidence]) -> list[Evidence]:
+    """An instance that holds the 4K copies says so of all it reports, whatever its folders and names say."""
+    if not config.holds_4k:
+        return evidence
+    return [
+        replace(item, ids=frozenset(key for key in item.ids if key[0] is not IdKind.COPY) | {(IdKind.COPY, COPY_4K)})
+        for item in evidence
+    ]
 
 
 def client(session: aiohttp.ClientSession, config: ServiceConfig) -> ArrClient:
@@ -59,8 +80,12 @@ async def validate(session: aiohttp.ClientSession, config: ServiceConfig) -> dic
 async def webhook_step(
     hass: HomeAssistant, config: ServiceConfig, url: str | None
 ) -> tuple[vol.Schema | None, dict[str, str]]:
-    """Say what will be set up, and how to do it by hand should the service not reach Home Assistant."""
-    return None, {
+    """Ask whether the instance holds the 4K copies, and say what will be set up (and how, by hand).
+
+    Whether it holds 4K is guessed from its name ("Radarr 4K"); the answer makes all its evidence 4K evidence.
+    """
+    schema = vol.Schema({vol.Required(CONF_HOLDS_4K, default=copy_of_name(config.title) == COPY_4K): bool})
+    return schema, {
         "url": url or "(set your Home Assistant URL first)",
         "username": WEBHOOK_USERNAME,
         "password": config.webhook_secret or "",
@@ -77,7 +102,8 @@ class ArrLink(WebhookLink):
 
     def parse(self, body: Any, at: float) -> list[Evidence]:
         """Radarr/Sonarr event -> evidence."""
-        return parse_webhook(body, source=self.config.subentry_id, kind=_arr_kind(self.config), at=at)
+        evidence = parse_webhook(body, source=self.config.subentry_id, kind=_arr_kind(self.config), at=at)
+        return as_instance_copy(self.config, evidence)
 
     def authorized(self, request: web.Request) -> bool:
         """Radarr/Sonarr send the connection's user name and password as basic auth."""
@@ -135,9 +161,10 @@ class ArrCoordinator(ServiceCoordinator):
         self.client = client(self.session, port.config)
         self.kind = _arr_kind(port.config)
         self._turns = Turns()
+        self._search_turns = Turns()
 
     async def async_poll(self) -> list[Evidence]:
-        """The queue, then the history of tracked downloads whose import has not been seen."""
+        """The queue, the history of tracked downloads whose import has not been seen, then the searches."""
         await self.client.system_status()
         now = dt_util.utcnow().timestamp()
         queue = await self.client.queue()
@@ -153,11 +180,38 @@ class ArrCoordinator(ServiceCoordinator):
             self.port.recorder.state(self.config.subentry_id, "history", history)
         for raw in history:
             evidence += self._parsed(parse_history_record, raw, now)
+        return evidence + await self._searches(now)
+
+    async def _searches(self, now: float) -> list[Evidence]:
+        """For requests waiting for a release: whether the media is here, its grabs, and the searches' results.
+
+        A search that found nothing is told only by the command's message ("0 reports downloaded").
+        """
+        held = [str(arr_id) for arr_id in searching_items(self.port.tracker.requests, self.config.subentry_id)]
+        if not held:
+            return []
+        commands = await self.client.commands()
+        self.port.recorder.state(self.config.subentry_id, "commands", commands)
+        evidence: list[Evidence] = []
+        for raw in commands:
+            evidence += self._parsed(parse_command, raw, now)
+        history: list[Any] = []
+        for arr_id in self._search_turns.next(sorted(held), SEARCH_LOOKUPS_PER_POLL):
+            try:
+                item = await self.client.media_item(int(arr_id))
+            except NotFound:
+                continue  # removed from Radarr/Sonarr since: its delete event tells
+            evidence += self._parsed(parse_media_item, item, now)
+            history += await self.client.media_history(int(arr_id))
+        if history:
+            self.port.recorder.state(self.config.subentry_id, "history", history)
+        for raw in history:
+            evidence += self._parsed(parse_history_record, raw, now)
         return evidence
 
     def _parsed(self, parse: Callable[..., list[Evidence]], raw: Any, at: float) -> list[Evidence]:
         try:
-            return parse(raw, source=self.config.subentry_id, kind=self.kind, at=at)
+            return as_instance_copy(self.config, parse(raw, source=self.config.subentry_id, kind=self.kind, at=at))
         except PayloadError as err:
             _LOGGER.debug("Skipped a record from %s: %s", self.config.title, err)
             return []

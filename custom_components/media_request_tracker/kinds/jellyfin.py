@@ -1,7 +1,7 @@
 """Jellyfin, the library: items pushed by the optional webhook plugin, and looked up by a poll.
 
-The plugin is configured by hand. The poll looks up the requests waiting for the library, in the ways Jellyfin
-really answers (it ignores provider ids).
+The plugin is configured by hand. The poll looks up the requests waiting for the library by their ids, across
+item types (Shokofin may list an anime movie as a series), never by name alone: see `sources/jellyfin/lookup.py`.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ from ..port import ServicePort
 from ..settings import ServiceConfig
 from ..sources.errors import UpstreamError
 from ..sources.jellyfin.client import JellyfinClient, item_web_url
+from ..sources.jellyfin.lookup import find_request_items
 from ..sources.jellyfin.models import JellyfinItem
 from ..sources.jellyfin.parser import parse_item, parse_item_added
 from ..sources.payload import PayloadError
-from ..tracker import Evidence, IdKind, TrackedRequest
+from ..tracker import Evidence, TrackedRequest
 from ..tracker.queries import waiting_for_library
 
 _LOGGER = logging.getLogger(__name__)
@@ -133,7 +134,7 @@ class JellyfinCoordinator(ServiceCoordinator):
         now = dt_util.utcnow().timestamp()
         items: list[JellyfinItem] = []
         for request in waiting:
-            items += await self._lookup(request)
+            items += await find_request_items(self.client, request)
         if items:
             self.port.recorder.state(self.config.subentry_id, "items", [item.raw for item in items])
         evidence: list[Evidence] = []
@@ -143,25 +144,6 @@ class JellyfinCoordinator(ServiceCoordinator):
             except PayloadError as err:
                 _LOGGER.debug("Skipped an item from %s: %s", self.config.title, err)
         return evidence
-
-    async def _lookup(self, request: TrackedRequest) -> list[JellyfinItem]:
-        """By the Jellyfin id Seerr or a webhook gave, else by the Shoko series id (Shokofin), else by title."""
-        if known := request.ids_of(IdKind.JELLYFIN_ITEM):
-            return await self.client.items_by_ids(known)
-        item_type = "Series" if request.media_type == "tv" else "Movie"
-        for kind, provider in ((IdKind.SHOKO_SERIES, "Shoko Series"), (IdKind.ANIDB, "AniDB")):
-            for value in request.ids_of(kind):
-                if request.title and (
-                    found := await self.client.items_by_provider(provider, value, (item_type,), title=request.title)
-                ):
-                    return found
-        if not request.title:
-            return []
-        for kind, provider in ((IdKind.TMDB_MOVIE, "Tmdb"), (IdKind.TMDB_TV, "Tmdb"), (IdKind.TVDB, "Tvdb")):
-            for value in request.ids_of(kind):
-                if found := await self.client.items_by_provider(provider, value, (item_type,), title=request.title):
-                    return found
-        return []
 
 
 KIND = ServiceKind(

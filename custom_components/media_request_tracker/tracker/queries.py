@@ -54,6 +54,24 @@ def awaiting_import(requests: Mapping[str, TrackedRequest], instance: str) -> li
     )
 
 
+SEARCH_STAGES = frozenset({Stage.APPROVED, Stage.SEARCHING})
+"""Stages in which Radarr/Sonarr may have the media and search for a release, none grabbed yet."""
+
+
+def searching_items(requests: Mapping[str, TrackedRequest], instance: str) -> list[int]:
+    """Ids of the movies/series `instance` (a Radarr/Sonarr) holds for requests that wait for a release, sorted."""
+    prefix = f"{instance}:"
+    return sorted(
+        {
+            int(value.removeprefix(prefix))
+            for request in requests.values()
+            if request.stage in SEARCH_STAGES
+            for kind, value in request.ids
+            if kind is IdKind.ARR_ITEM and value.startswith(prefix) and value.removeprefix(prefix).isdigit()
+        }
+    )
+
+
 def files_for_shoko(requests: Mapping[str, TrackedRequest]) -> list[FileFacts]:
     """Unmatched files of anime requests still on their way, the longest-waiting request first.
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+import posixpath
 from typing import Final
 
 from ...tracker.evidence import EpisodeKey, Evidence, LibraryItemFound, MediaInfo, MediaType
-from ...tracker.ids import IdKey, copy_of_path, make_ids
+from ...tracker.ids import COPY_4K, IdKey, copy_of_path, make_ids
 from ..payload import (
     JsonObject,
     PayloadError,
@@ -167,10 +168,21 @@ def _copies(item: _Item) -> list[frozenset[IdKey]]:
     levels = _MEDIA_LEVELS.get(item.type)
     if levels is None or _is_shokofin(item):
         return []
-    is_file = item.type != "Series"
-    return [
-        make_ids(files=(path,) if is_file else (), copy=copy_of_path(path, media_levels=levels)) for path in item.paths
-    ]
+    if item.type == "Series":
+        return [make_ids(copy=copy_of_path(path, media_levels=levels)) for path in item.paths]
+    return [make_ids(files=(path,), copy=_copy_of_file(path, levels)) for path in item.paths]
+
+
+def _copy_of_file(path: str, levels: int) -> str | None:
+    """The copy a library file belongs to: its library's folders decide; a file name alone does not.
+
+    A 2160p file in a standard library is either the 4K version beside the HD one, or a standard instance's
+    upgrade to a 2160p release: no copy then, and the file names the request that imported it.
+    """
+    by_folders = copy_of_path(posixpath.dirname(path.replace("\\", "/")), media_levels=levels - 1)
+    if by_folders == COPY_4K or copy_of_path(path, media_levels=levels) == by_folders:
+        return by_folders
+    return None
 
 
 def _is_shokofin(item: _Item) -> bool:
