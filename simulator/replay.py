@@ -353,7 +353,16 @@ class Replay:
 
     def _report(self) -> dict[str, Any]:
         hass = self._running.hass
-        return {"requests": request_sensors(hass), "events": list(self.events), "repairs": open_repairs(hass)}
+        report = {"requests": request_sensors(hass), "events": list(self.events), "repairs": open_repairs(hass)}
+        return self._without_ports(report)
+
+    def _without_ports(self, report: dict[str, Any]) -> dict[str, Any]:
+        """Links to a service (Jellyfin's watch page) name it by its id: its port differs at every replay."""
+        text = json.dumps(report)
+        for service_id, simulated in self.services.items():
+            text = text.replace(simulated.simulator.url, f"http://{service_id}")
+        result: dict[str, Any] = json.loads(text)
+        return result
 
     @property
     def _running(self) -> RunningHomeAssistant:

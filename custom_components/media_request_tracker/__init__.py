@@ -9,6 +9,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .card import async_setup_card
 from .const import DOMAIN
+from .eta_store import FinishingTimesStore
 from .hub import TrackerHub
 from .kinds import KINDS
 from .runtime import MediaRequestTrackerConfigEntry, TrackerData
@@ -59,6 +60,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: MediaRequestTrackerConf
     from .tracker import Tracker  # noqa: PLC0415  # a throwaway tracker: the store only needs its file name
 
     await TrackerStore(hass, entry.entry_id, Tracker()).async_remove()
+    await FinishingTimesStore(hass, entry.entry_id).async_remove()
 
 
 async def _async_reload_on_update(hass: HomeAssistant, entry: MediaRequestTrackerConfigEntry) -> None:

@@ -13,13 +13,27 @@ from .words import stall_reason, timeline_detail
 TIMELINE_ATTRIBUTE_ENTRIES = 20
 DETAIL_MAX_CHARS = 160
 # Attributes that are bulky or change with every poll: shown live, not kept in the recorder's history.
-UNRECORDED_ATTRIBUTES = frozenset({"timeline", "poster", "download_speed", "eta", "episodes"})
+UNRECORDED_ATTRIBUTES = frozenset({"timeline", "poster", "download_speed", "eta", "eta_available", "episodes"})
 # Attributes that change while a download runs; their changes alone are written at a throttled pace.
-VOLATILE_ATTRIBUTES = frozenset({"progress", "download_speed", "eta", "size"})
+VOLATILE_ATTRIBUTES = frozenset({"progress", "download_speed", "eta", "eta_available", "size"})
+JELLYFIN_URL = "jellyfin_url"
+"""The library item's Jellyfin web page ("watch now"), as the Jellyfin service links it."""
+LINK_ATTRIBUTES = (JELLYFIN_URL,)
+"""Links services give; always present, null while no service gives one."""
 
 
-def request_attributes(request: TrackedRequest, source_names: Mapping[str, str]) -> dict[str, Any]:
-    """The documented attributes of a request's sensor; `source_names` names the services for people."""
+def request_attributes(
+    request: TrackedRequest,
+    source_names: Mapping[str, str],
+    *,
+    links: Mapping[str, str] | None = None,
+    eta_available: int | None = None,
+) -> dict[str, Any]:
+    """The documented attributes of a request's sensor; `source_names` names the services for people.
+
+    `links` are the services' links by attribute name; `eta_available` the estimate in seconds to available.
+    """
+    links = links or {}
     progress = request.progress
     episode_stages = request.episode_stages()
     return {
@@ -36,6 +50,7 @@ def request_attributes(request: TrackedRequest, source_names: Mapping[str, str])
         "progress": round(progress * 100, 1) if progress is not None else None,
         "download_speed": request.download_speed,
         "eta": request.eta,
+        "eta_available": eta_available,
         "size": request.size,
         "release": request.release,
         "episodes_total": len(episode_stages),
@@ -44,15 +59,18 @@ def request_attributes(request: TrackedRequest, source_names: Mapping[str, str])
         "stalled_reason": None if request.stall is None else stall_reason(request.stall, source_names),
         "poster": request.poster,
         "jellyfin_id": request.jellyfin_item,
+        **{name: links.get(name) for name in LINK_ATTRIBUTES},
         "timeline": timeline_attribute(request, source_names),
     }
 
 
-def timeline_attribute(request: TrackedRequest, source_names: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The timeline, capped: the first entry (where it started) and the newest ones."""
+def timeline_attribute(
+    request: TrackedRequest, source_names: Mapping[str, str], *, limit: int | None = TIMELINE_ATTRIBUTE_ENTRIES
+) -> list[dict[str, Any]]:
+    """The timeline, capped at `limit` (None: whole): the first entry (where it started) and the newest ones."""
     entries = request.timeline
-    if len(entries) > TIMELINE_ATTRIBUTE_ENTRIES:
-        entries = [entries[0], *entries[-(TIMELINE_ATTRIBUTE_ENTRIES - 1) :]]
+    if limit is not None and len(entries) > limit:
+        entries = [entries[0], *entries[-(limit - 1) :]]
     return [_entry(entry, source_names) for entry in entries]
 
 

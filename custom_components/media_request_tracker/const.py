@@ -9,6 +9,7 @@ from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_TOKEN, CONF_US
 DOMAIN: Final = "media_request_tracker"
 
 EVENT_STAGE_CHANGED: Final = f"{DOMAIN}_stage_changed"
+EVENT_EPISODES_AVAILABLE: Final = f"{DOMAIN}_episodes_available"
 
 CONF_RETENTION_HOURS: Final = "retention_hours"
 CONF_PENDING_HOURS: Final = "pending_hours"

@@ -21,7 +21,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util, slugify
 
-from .attributes import display_name
+from .attributes import JELLYFIN_URL, display_name, request_attributes
 from .const import (
     CONF_PENDING_HOURS,
     CONF_RETENTION_HOURS,
@@ -31,16 +31,20 @@ from .const import (
     DEFAULT_RETENTION_HOURS,
     DEFAULT_TRACE_EVENTS,
     DOMAIN,
+    EVENT_EPISODES_AVAILABLE,
     EVENT_STAGE_CHANGED,
     HOUSEKEEPING_INTERVAL_SECONDS,
 )
+from .eta_store import FinishingTimesStore
 from .ids import request_unique_id
-from .port import ChangeListener, ServicePort
+from .port import ChangeListener, LinkProvider, ServicePort
 from .settings import ServiceConfig
 from .store import TrackerStore
 from .trace import TraceRecorder, TraceService
-from .tracker import DEFAULT_STALL_AFTER, Change, Evidence, Stage, TrackedRequest, Tracker
-from .words import stall_issue, stall_reason
+from .tracker import DEFAULT_STALL_AFTER, Change, EpisodeKey, Evidence, Stage, TrackedRequest, Tracker
+from .tracker.arrivals import EpisodeArrivals, episode_label
+from .tracker.remedies import remedy_for
+from .words import FIX_FLOW_ISSUES, stall_issue, stall_reason
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -58,7 +62,12 @@ class TrackerHub:
         self.store = TrackerStore(hass, entry.entry_id, self.tracker)
         self.recorder = TraceRecorder(entry.options.get(CONF_TRACE_EVENTS, DEFAULT_TRACE_EVENTS))
         """The last raw upstream events, exported by diagnostics as a replayable trace."""
+        self.finishing = FinishingTimesStore(hass, entry.entry_id)
+        """How long requests took from `downloaded` to `available`, behind `eta_available`."""
+        self.arrivals = EpisodeArrivals()
+        """The episodes already announced as available, so each import is announced once."""
         self._listeners: list[ChangeListener] = []
+        self._link_providers: list[LinkProvider] = []
         self._stall_issues: set[str] = set()
         """Requests that have a stalled repair issue open."""
 
@@ -88,6 +97,8 @@ class TrackerHub:
     async def async_start(self) -> None:
         """Load the stored requests and start housekeeping."""
         await self.store.async_load()
+        await self.finishing.async_load()
+        self.arrivals.prime(self.tracker.requests.values())
         self._reconcile_stall_issues()
         self.entry.async_on_unload(
             async_track_time_interval(
@@ -112,6 +123,8 @@ class TrackerHub:
             recorder=self.recorder,
             ingest=self.ingest,
             listen=self.listen,
+            provide_links=self.provide_links,
+            links_changed=self.links_changed,
             options=dict(self.entry.options),
         )
 
@@ -147,6 +160,10 @@ class TrackerHub:
                 async_dispatcher_send(self.hass, self.signal_request_updated(change.request.key), change)
             if change.stage_changed:
                 self._announce(change)
+                if change.new_stage is Stage.AVAILABLE and change.old_stage is not None:
+                    self.finishing.learn(change.request)
+            if episodes := self.arrivals.arrived(change.request):
+                self._announce_episodes(change, episodes)
         async_dispatcher_send(self.hass, self.signal_tracker_updated)
         for listener in list(self._listeners):
             listener(changes)
@@ -161,11 +178,57 @@ class TrackerHub:
     @callback
     def _announce(self, change: Change) -> None:
         """The stage-changed bus event (and the event entity, and the logbook through the event)."""
-        unique_id = request_unique_id(self.entry.entry_id, change.request.key)
-        entity_id = er.async_get(self.hass).async_get_entity_id("sensor", DOMAIN, unique_id)
-        data = stage_changed_event_data(entity_id, change, self.source_names)
+        data = stage_changed_event_data(
+            self.entity_id(change.request.key), change, self.source_names, self.links(change.request)
+        )
         self.hass.bus.async_fire(EVENT_STAGE_CHANGED, data)
         async_dispatcher_send(self.hass, self.signal_stage_changed, data)
+
+    @callback
+    def _announce_episodes(self, change: Change, episodes: list[EpisodeKey]) -> None:
+        """The episodes-available bus event: one per import, listing the episodes it brought."""
+        data = episodes_available_event_data(
+            self.entity_id(change.request.key), change, episodes, self.links(change.request)
+        )
+        self.hass.bus.async_fire(EVENT_EPISODES_AVAILABLE, data)
+
+    def entity_id(self, key: str) -> str | None:
+        """The request sensor's entity id (None while it is not in the entity registry)."""
+        return er.async_get(self.hass).async_get_entity_id(
+            "sensor", DOMAIN, request_unique_id(self.entry.entry_id, key)
+        )
+
+    # --- what a request's sensor shows ---------------------------------------------------------------------
+
+    def attributes(self, request: TrackedRequest) -> dict[str, Any]:
+        """The request sensor's attributes, with the services' links and the estimate to available."""
+        eta = self.finishing.times.eta_available(request, dt_util.utcnow().timestamp())
+        return request_attributes(
+            request,
+            self.source_names,
+            links=self.links(request),
+            eta_available=None if eta is None else round(eta),
+        )
+
+    @callback
+    def provide_links(self, provider: LinkProvider) -> CALLBACK_TYPE:
+        """Let a service add links to requests (Jellyfin's web page); returns the way to stop."""
+        self._link_providers.append(provider)
+        return lambda: self._link_providers.remove(provider)
+
+    def links(self, request: TrackedRequest) -> dict[str, str]:
+        """Every link the services give for a request, by attribute name."""
+        found: dict[str, str] = {}
+        for provider in self._link_providers:
+            found.update(provider(request))
+        return found
+
+    @callback
+    def links_changed(self) -> None:
+        """A service can now link requests it could not before: the sensors show it."""
+        for request in self.tracker.requests.values():
+            change = Change(request, request.stage, request.stage)
+            async_dispatcher_send(self.hass, self.signal_request_updated(request.key), change)
 
     # --- removal and housekeeping --------------------------------------------------------------------------
 
@@ -174,6 +237,7 @@ class TrackerHub:
         """Stop tracking a request and remove its entity from the registry (no orphan is left)."""
         if self.tracker.remove(key) is None:
             return False
+        self.arrivals.forget(key)
         if key in self._stall_issues:
             self._stall_issues.discard(key)
             ir.async_delete_issue(self.hass, DOMAIN, f"{STALLED_ISSUE_PREFIX}{key}")
@@ -234,14 +298,18 @@ class TrackerHub:
         translation_key, placeholders = stall_issue(
             request.stall, title=display_name(request), stage=request.stage.value, names=self.source_names
         )
+        # With a remedy the tracker can run (scan, rescan, search again), the issue offers it as a fix flow.
+        fixable = translation_key in FIX_FLOW_ISSUES and remedy_for(request) is not None
         ir.async_create_issue(
             self.hass,
             DOMAIN,
             issue_id,
-            is_fixable=False,
+            is_fixable=fixable,
+            is_persistent=False,
             severity=ir.IssueSeverity.WARNING,
             translation_key=translation_key,
             translation_placeholders=placeholders,
+            data={"entry_id": self.entry.entry_id, "request_key": request.key} if fixable else None,
         )
 
     # --- how people see it ---------------------------------------------------------------------------------
@@ -262,21 +330,56 @@ class TrackerHub:
         return self.recorder.export(names, dict(self.entry.options))
 
 
-def stage_changed_event_data(entity_id: str | None, change: Change, source_names: Mapping[str, str]) -> dict[str, Any]:
+def stage_changed_event_data(
+    entity_id: str | None,
+    change: Change,
+    source_names: Mapping[str, str],
+    links: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """The data of a stage-changed event: enough for an automation to notify the right person.
 
-    `entity_id` is the request sensor's, None while the sensor is not in the entity registry (yet).
+    `entity_id` is the request sensor's, None while the sensor is not in the entity registry (yet); `links` are
+    the services' links for the request (`jellyfin_url`).
     """
     request = change.request
+    return {
+        **_request_data(entity_id, request, links or {}),
+        "from_stage": change.old_stage.value if change.old_stage else None,
+        "to_stage": change.new_stage.value,
+        "stalled_reason": None if request.stall is None else stall_reason(request.stall, source_names),
+        "at": dt_util.utc_from_timestamp(request.stage_since).isoformat(),
+    }
+
+
+def episodes_available_event_data(
+    entity_id: str | None, change: Change, episodes: list[EpisodeKey], links: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The data of an episodes-available event: the series and the episodes one import brought.
+
+    `completes_request` says whether that import made the whole request available (the stage-changed event says
+    so too).
+    """
+    request = change.request
+    return {
+        **_request_data(entity_id, request, links or {}),
+        "episodes": [
+            {"season": season, "episode": number, "label": episode_label((season, number))}
+            for season, number in episodes
+        ],
+        "completes_request": change.stage_changed and change.new_stage is Stage.AVAILABLE,
+        "at": dt_util.utc_from_timestamp(request.updated_at).isoformat(),
+    }
+
+
+def _request_data(entity_id: str | None, request: TrackedRequest, links: Mapping[str, str]) -> dict[str, Any]:
+    """What every event says of its request."""
     return {
         ATTR_ENTITY_ID: entity_id,
         "request_key": request.key,
         "title": request.title,
         "year": request.year,
         "media_type": request.media_type.value if request.media_type else None,
-        "from_stage": change.old_stage.value if change.old_stage else None,
-        "to_stage": change.new_stage.value,
         "requested_by": request.requested_by,
-        "stalled_reason": None if request.stall is None else stall_reason(request.stall, source_names),
-        "at": dt_util.utc_from_timestamp(request.stage_since).isoformat(),
+        "poster": request.poster,
+        JELLYFIN_URL: links.get(JELLYFIN_URL),
     }

@@ -14,13 +14,15 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
-from .repairs import create_service_issue, delete_service_issue
+from .service_issues import create_service_issue, delete_service_issue
 from .settings import ServiceConfig
 from .trace import TraceRecorder
-from .tracker import Change, Evidence
+from .tracker import Change, Evidence, TrackedRequest
 from .tracker.queries import TrackerView
 
 type ChangeListener = Callable[[list[Change]], None]
+type LinkProvider = Callable[[TrackedRequest], Mapping[str, str]]
+"""A service's links for a request, by attribute name (`jellyfin_url`); empty when it has none."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,6 +41,10 @@ class ServicePort:
     """Apply evidence and publish what changed."""
     listen: Callable[[ChangeListener], CALLBACK_TYPE]
     """Be told of every change the tracker publishes (from any source); returns the way to stop."""
+    provide_links: Callable[[LinkProvider], CALLBACK_TYPE]
+    """Add links to requests' attributes and events (a web page of the media); returns the way to stop."""
+    links_changed: Callable[[], None]
+    """The links the service gives changed (it learnt what it needed): the sensors show them again."""
     options: Mapping[str, Any]
 
     @callback

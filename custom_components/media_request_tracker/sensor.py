@@ -14,7 +14,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_call_later
 
-from .attributes import UNRECORDED_ATTRIBUTES, VOLATILE_ATTRIBUTES, display_name, request_attributes
+from .attributes import UNRECORDED_ATTRIBUTES, VOLATILE_ATTRIBUTES, display_name
 from .const import PROGRESS_WRITE_INTERVAL_SECONDS
 from .entity import TrackerEntity
 from .hub import TrackerHub
@@ -66,7 +66,7 @@ class RequestSensor(TrackerEntity, SensorEntity):
         self._attr_name = display_name(request)
         self._written: tuple[str, dict[str, Any]] = (
             request.stage.value,
-            request_attributes(request, hub.source_names),
+            hub.attributes(request),
         )
         self._written_at = 0.0
         self._cancel_delayed_write: CALLBACK_TYPE | None = None
@@ -99,7 +99,7 @@ class RequestSensor(TrackerEntity, SensorEntity):
             # The first source may not have known the title; a rename is a change worth writing at once.
             self._attr_name = name
             self._written_at = 0.0
-        self._write(request.stage.value, request_attributes(request, self.hub.source_names))
+        self._write(request.stage.value, self.hub.attributes(request))
 
     @callback
     def _write(self, state: str, attributes: dict[str, Any]) -> None:

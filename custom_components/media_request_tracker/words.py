@@ -42,6 +42,18 @@ def stall_reason(note: Note, names: Names = NO_NAMES) -> str:
     return words(note, names) if words is not None else _fallback(note)
 
 
+FIX_FLOW_ISSUES = frozenset(
+    {
+        "stalled_not_in_library",
+        "stalled_not_matched",
+        "stalled_not_grabbed",
+        "stalled_not_searched",
+        "stalled_no_release_found",
+    }
+)
+"""The stalled issues whose strings offer a fix (`fix_flow` in strings.json): scan, rescan, search again."""
+
+
 def stall_issue(note: Note, *, title: str, stage: str, names: Names = NO_NAMES) -> tuple[str, dict[str, str]]:
     """The translation key and placeholders of the repair issue of a stalled request."""
     key = note.code if note.code in STALL_CODES else TEXT
@@ -103,6 +115,44 @@ def _search_completed(note: Note, _names: Names) -> str:
     return "searched: no release found" if not grabbed else f"searched: {grabbed} grabbed"
 
 
+_ACTIONS = {
+    "search_again": "searching again",
+    "approve": "approving",
+    "decline": "declining",
+    "scan_library": "the library scan",
+    "rescan_file": "the rescan",
+}
+_NOTHING_SEARCHED = {"in_library": "it has the file already", "queued": "it is downloading it already"}
+
+
+def _by_person(what: str) -> Callable[[Note, Names], str]:
+    """Something a person did in Home Assistant: "approved by Ana", with a reason when one was given."""
+
+    def words(note: Note, _names: Names) -> str:
+        by = note.get("by")
+        text = f"{what} by {by}" if by else f"{what} in Home Assistant"
+        reason = note.get("reason")
+        return f"{text}: {reason}" if reason else text
+
+    return words
+
+
+def _search_skipped(note: Note, names: Names) -> str:
+    why = note.get("why")
+    return f"no search sent to {_source(note.get('service'), names)}: {_NOTHING_SEARCHED.get(why, why)}"
+
+
+def _action_failed(note: Note, names: Names) -> str:
+    action = _ACTIONS.get(note.get("action"), note.get("action").replace("_", " "))
+    return f"{action} failed: {_source(note.get('service'), names)} answered {note.get('error')}"
+
+
+def _rescan_requested(note: Note, names: Names) -> str:
+    files = int(note.get("files", "1") or "1")
+    what = "the file" if files == 1 else f"{files} files"
+    return f"asked {_source(note.get('service'), names)} to rescan {what}"
+
+
 _TIMELINE: dict[str, Callable[[Note, Names], str]] = {
     TEXT: lambda note, _names: note.get("text"),
     "requested": _with("requested by ", "by", "requested"),
@@ -125,6 +175,15 @@ _TIMELINE: dict[str, Callable[[Note, Names], str]] = {
     "in_library": _in_library,
     "available_from": lambda note, names: f"available according to {_source(note.get('service'), names)}",
     "deleted": _with("deleted: ", "reason"),
+    # what a person asked through Home Assistant (actions and repair fixes)
+    "search_sent": lambda note, names: f"asked {_source(note.get('service'), names)} to search again",
+    "search_skipped": _search_skipped,
+    "approved_by": _by_person("approved"),
+    "declined_by": _by_person("declined"),
+    "marked_available": _by_person("marked available"),
+    "library_scan_started": lambda note, names: f"asked {_source(note.get('service'), names)} to scan the library",
+    "rescan_requested": _rescan_requested,
+    "action_failed": _action_failed,
 }
 
 

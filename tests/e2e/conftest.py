@@ -34,7 +34,7 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 async def ha_url(hass: HomeAssistant, hass_client_no_auth: Any) -> str:
     """Serve Home Assistant's HTTP API on a loopback port and make it Home Assistant's internal URL."""
     # Starting the server freezes its routes: components that add views come first.
-    for component in ("http", "webhook", "diagnostics", DOMAIN):
+    for component in ("http", "webhook", "diagnostics", "repairs", DOMAIN):
         assert await async_setup_component(hass, component, {})
     client = await hass_client_no_auth()
     url = str(client.make_url("/")).rstrip("/")

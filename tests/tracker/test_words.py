@@ -57,7 +57,7 @@ def test_every_stall_code_has_words_and_a_repair_issue(code: str) -> None:
     assert placeholders["reason"] == reason
     for strings in (PACKAGE / "strings.json", PACKAGE / "translations" / "en.json"):
         issue = json.loads(strings.read_text())["issues"][key]
-        used = {name for text in issue.values() for name in _placeholders(text)}
+        used = {name for text in issue.values() if isinstance(text, str) for name in _placeholders(text)}
         assert used <= set(placeholders), (key, used - set(placeholders))
 
 
@@ -80,3 +80,40 @@ def test_stall_reasons_in_english() -> None:
 
 def _placeholders(text: str) -> set[str]:
     return set(re.findall(r"{(\w+)}", text))
+
+
+NAMES = {"01RADARR": "Radarr 4K", "01JELLY": "Jellyfin", "01SHOKO": "Shoko"}
+
+
+@pytest.mark.parametrize(
+    ("note", "text"),
+    [
+        (Note.of("search_sent", service="01RADARR"), "asked Radarr 4K to search again"),
+        (
+            Note.of("search_skipped", service="01RADARR", why="in_library"),
+            "no search sent to Radarr 4K: it has the file already",
+        ),
+        (Note.of("approved_by", by="Ana"), "approved by Ana"),
+        (Note.of("declined_by", reason="we own it"), "declined in Home Assistant: we own it"),
+        (Note.of("marked_available"), "marked available in Home Assistant"),
+        (Note.of("library_scan_started", service="01JELLY"), "asked Jellyfin to scan the library"),
+        (Note.of("rescan_requested", service="01SHOKO", files=2), "asked Shoko to rescan 2 files"),
+        (
+            Note.of("action_failed", action="scan_library", service="01JELLY", error="timed out"),
+            "the library scan failed: Jellyfin answered timed out",
+        ),
+    ],
+)
+def test_what_a_person_asked_for_in_the_timeline(note: Note, text: str) -> None:
+    assert words.timeline_detail(note, NAMES) == text
+
+
+def test_fixable_issues_say_what_the_fix_does() -> None:
+    """Every issue offered as a fix has a confirmation step and abort reasons, in both string files."""
+    for strings in (PACKAGE / "strings.json", PACKAGE / "translations" / "en.json"):
+        issues = json.loads(strings.read_text())["issues"]
+        for key in words.FIX_FLOW_ISSUES:
+            flow = issues[key]["fix_flow"]
+            assert flow["step"]["confirm"]["description"], key
+            assert set(flow["abort"]) == {"not_stalled", "failed"}, key
+            assert "Submit" in issues[key]["description"], key
