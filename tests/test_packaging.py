@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from awesomeversion import AwesomeVersion
 import yaml
@@ -136,23 +137,50 @@ EXCEPTIONS += ("ConfigEntryAuthFailed", "ConfigEntryError")
 
 
 def _raised_translation_keys() -> dict[str, set[str]]:
-    """Per Home Assistant exception the package raises: the translation keys it is given (empty: none given)."""
+    """Per Home Assistant exception the package raises: the translation keys it is given.
+
+    A key is a literal where the exception is made, or where a small factory that passes its parameter on as the
+    key (`_invalid("not_pending", request)`) is called.
+    """
     import ast
 
+    trees = {path: ast.parse(path.read_text(), str(path)) for path in PACKAGE.rglob("*.py")}
+    factories: dict[str, tuple[str, int]] = {}
+    """Functions whose parameter becomes the translation key: the exception they make, the parameter's position."""
+    for tree in trees.values():
+        for function in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
+            parameters = [argument.arg for argument in function.args.args]
+            for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
+                key = {k.arg: k.value for k in call.keywords}.get("translation_key")
+                if _called(call) in EXCEPTIONS and isinstance(key, ast.Name) and key.id in parameters:
+                    factories[function.name] = (_called(call), parameters.index(key.id))
+
     found: dict[str, set[str]] = {}
-    for path in PACKAGE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if not isinstance(node, ast.Call):
-                continue
-            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+    for path, tree in trees.items():
+        for node in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+            name = _called(node)
+            if name in factories:
+                exception, position = factories[name]
+                key = node.args[position] if len(node.args) > position else None
+                assert isinstance(key, ast.Constant), f"{path.name}:{node.lineno} calls {name} without a literal key"
+                found.setdefault(exception, set()).add(str(key.value))
             if name not in EXCEPTIONS:
                 continue
             keys = {k.arg: k.value for k in node.keywords}
             key = keys.get("translation_key")
+            if isinstance(key, ast.Name) and any(name == made for made, _ in factories.values()):
+                continue  # inside a factory: its callers' keys are checked above
             assert isinstance(key, ast.Constant), f"{path.name}:{node.lineno} raises {name} without a translation key"
             assert isinstance(keys.get("translation_domain"), ast.Name | ast.Constant), f"{path.name}:{node.lineno}"
             found.setdefault(name, set()).add(str(key.value))
     return found
+
+
+def _called(call: Any) -> str:
+    """The name a call is made by (`f(...)` or `x.f(...)`)."""
+    import ast
+
+    return call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
 
 
 def test_every_error_a_person_reads_is_translated() -> None:
