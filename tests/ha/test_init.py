@@ -88,7 +88,8 @@ async def test_store_is_written_after_changes(
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     (request,) = loaded_entry.runtime_data.hub.tracker.requests.values()
-    stored = hass_storage[f"{DOMAIN}.{ENTRY_ID}.{segment_of(request.key):02d}"]
+    # Unfinished, the request is kept in the main file with the others a poll moves.
+    stored = hass_storage[f"{DOMAIN}.{ENTRY_ID}"]
     assert stored["version"] == 2
     assert [r["title"] for r in stored["data"]["requests"]] == ["The Film"]
 
