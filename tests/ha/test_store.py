@@ -25,12 +25,12 @@ from custom_components.media_request_tracker import store as store_module
 from custom_components.media_request_tracker.const import DOMAIN, SAVE_DELAY_SECONDS, SAVE_RETRY_SECONDS
 from custom_components.media_request_tracker.store import ISSUE_KEPT_ASIDE, TrackerStore, segment_of
 from custom_components.media_request_tracker.tracker import DownloadProgress, Evidence, Tracker, make_ids
-from custom_components.media_request_tracker.tracker.stages import FINISHED_STAGES
 from custom_components.media_request_tracker.tracker.serialization import (
     dump_request,
     dump_tracker,
     stored_request,
 )
+from custom_components.media_request_tracker.tracker.stages import FINISHED_STAGES
 
 from ..tracker.lifecycles import MOVIE_HASH, movie, series
 from .conftest import ENTRY_ID, feed, setup_integration
@@ -107,7 +107,6 @@ async def test_changes_during_a_write_are_all_stored(
 async def test_an_hour_of_progress_every_five_seconds_writes_at_least_every_thirty_seconds(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict, freezer: FrozenDateTimeFactory
 ) -> None:
-    runtime = loaded_entry.runtime_data.hub
     await feed(hass, loaded_entry, movie(metadata_first=False).evidence[:3])
     # An unfinished request is kept in the main file, with the other requests a poll moves.
     segment_key = MAIN_KEY
