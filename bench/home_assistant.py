@@ -6,11 +6,14 @@ but in real time. The store can be preloaded with requests, as after a long time
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
+import gc
 import json
 from pathlib import Path
+import time
 from typing import Any
 from unittest.mock import patch
 
@@ -41,6 +44,8 @@ class RunningHome:
     hass: HomeAssistant
     url: str
     services: list[Simulated]
+    setup: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    """Setting the entry up: wall seconds, the longest the loop was blocked, the longest full-GC pause."""
 
     def webhook(self, service_id: str) -> str:
         """A service's webhook URL."""
@@ -84,6 +89,39 @@ def _recent(item: Evidence, now: float) -> Evidence:
     return replace(item, at=now - 600 + item.at)
 
 
+class _LoopWatch:
+    """The longest block of the event loop (a 1 ms ticker's lateness) and full-GC pause while something runs."""
+
+    def __init__(self) -> None:
+        self._longest = self._gc_longest = self._gc_started = self._wall = 0.0
+        self._ticker: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        gc.callbacks.append(self._on_gc)
+        self._wall = time.perf_counter()
+        self._ticker = asyncio.get_running_loop().create_task(self._tick())
+
+    def stop(self) -> tuple[float, float, float]:
+        gc.callbacks.remove(self._on_gc)
+        if self._ticker is not None:
+            self._ticker.cancel()
+        return time.perf_counter() - self._wall, self._longest, self._gc_longest
+
+    async def _tick(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(0.001)
+            self._longest = max(self._longest, time.perf_counter() - before - 0.001)
+
+    def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            self._gc_longest = max(self._gc_longest, time.perf_counter() - self._gc_started)
+
+
 @asynccontextmanager
 async def running_home(
     config_dir: Path, *, store: dict[str, Any] | None = None, services: tuple[Service, ...] = (RADARR,)
@@ -113,10 +151,13 @@ async def running_home(
                 url = f"http://127.0.0.1:{server.port}"
                 await async_process_ha_core_config(hass, {"internal_url": url})
                 trace = Trace(services=services, options={}, steps=())
+                watch = _LoopWatch()
+                watch.start()
                 await hass.config_entries.async_add(tracker_entry(trace, simulated))
                 await hass.async_block_till_done()
+                setup = watch.stop()
                 try:
-                    yield RunningHome(hass, url, simulated)
+                    yield RunningHome(hass, url, simulated, setup)
                 finally:
                     # Unload first: its store write finishes before the config directory goes away.
                     for entry in hass.config_entries.async_entries("media_request_tracker"):

@@ -21,7 +21,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util, slugify
 
-from .attributes import JELLYFIN_URL, display_name, request_attributes
+from .attributes import JELLYFIN_URL, TimelineAttribute, display_name, request_attributes
 from .const import (
     CONF_PENDING_HOURS,
     CONF_RETENTION_HOURS,
@@ -200,14 +200,19 @@ class TrackerHub:
 
     # --- what a request's sensor shows ---------------------------------------------------------------------
 
-    def attributes(self, request: TrackedRequest) -> dict[str, Any]:
-        """The request sensor's attributes, with the services' links and the estimate to available."""
+    def attributes(self, request: TrackedRequest, timeline: TimelineAttribute | None = None) -> dict[str, Any]:
+        """The request sensor's attributes, with the services' links and the estimate to available.
+
+        `timeline` keeps the timeline attribute between calls (a sensor's), so it is built only when it changed.
+        """
         eta = self.finishing.times.eta_available(request, dt_util.utcnow().timestamp())
+        names = self.source_names
         return request_attributes(
             request,
-            self.source_names,
+            names,
             links=self.links(request),
             eta_available=None if eta is None else round(eta),
+            timeline=None if timeline is None else timeline.get(request, names),
         )
 
     @callback

@@ -23,7 +23,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_call_later
 
-from .attributes import UNRECORDED_ATTRIBUTES, VOLATILE_ATTRIBUTES, display_name
+from .attributes import UNRECORDED_ATTRIBUTES, VOLATILE_ATTRIBUTES, TimelineAttribute, display_name
 from .const import CONF_FINISHED_SENSORS, DEFAULT_FINISHED_SENSORS, DOMAIN, PROGRESS_WRITE_INTERVAL_SECONDS
 from .entity import TrackerEntity
 from .hub import TrackerHub
@@ -171,9 +171,10 @@ class RequestSensor(TrackerEntity, SensorEntity):
         self._gone = gone
         request = hub.tracker.requests[key]
         self._attr_name = display_name(request)
+        self._timeline = TimelineAttribute()
         self._written: tuple[str, dict[str, Any]] = (
             request.stage.value,
-            hub.attributes(request),
+            hub.attributes(request, self._timeline),
         )
         self._written_at = 0.0
         self._cancel_delayed_write: CALLBACK_TYPE | None = None
@@ -213,7 +214,7 @@ class RequestSensor(TrackerEntity, SensorEntity):
             # The first source may not have known the title; a rename is a change worth writing at once.
             self._attr_name = name
             self._written_at = 0.0
-        self._write(request.stage.value, self.hub.attributes(request))
+        self._write(request.stage.value, self.hub.attributes(request, self._timeline))
 
     @callback
     def _write(self, state: str, attributes: dict[str, Any]) -> None:

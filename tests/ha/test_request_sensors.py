@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from unittest.mock import Mock, patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.media_request_tracker import attributes
 from custom_components.media_request_tracker.config_flow import DEFAULT_OPTIONS
-from custom_components.media_request_tracker.const import CONF_FINISHED_SENSORS, DOMAIN
+from custom_components.media_request_tracker.const import CONF_FINISHED_SENSORS, DOMAIN, PROGRESS_WRITE_INTERVAL_SECONDS
 from custom_components.media_request_tracker.ids import request_unique_id
-from custom_components.media_request_tracker.tracker import Evidence
+from custom_components.media_request_tracker.tracker import DownloadProgress, Evidence, make_ids
 from custom_components.media_request_tracker.tracker.stages import FINISHED_STAGES
 
-from ..tracker.lifecycles import movie
+from ..tracker.lifecycles import MOVIE_HASH, movie
 from .conftest import ENTRY_ID, feed, setup_integration
 
 
@@ -71,3 +75,28 @@ async def test_finished_requests_beyond_the_limit_have_no_sensor_but_are_reporte
     # The unfinished one finishes: it pushes out the longest finished of those shown.
     await feed(hass, entry, _film(9)[3:])
     assert {key for key in tracker.requests if _sensor(hass, key)} == {finished[3], unfinished}
+
+
+async def test_progress_alone_does_not_build_the_timeline_again(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    lifecycle = movie(metadata_first=False).evidence
+    (change, *_) = await feed(hass, loaded_entry, lifecycle[:3])
+    entity_id = _sensor(hass, change.request.key)
+    download = make_ids(download_ids=(MOVIE_HASH.lower(),))
+    at = dt_util.utcnow().timestamp()
+    await feed(hass, loaded_entry, [DownloadProgress(source="qbit", at=at, ids=download, progress=0.01)])
+    assert hass.states.get(entity_id).state == "downloading"
+    built = Mock(wraps=attributes.timeline_attribute)
+    with patch.object(attributes, "timeline_attribute", built):
+        for step in range(1, 6):
+            freezer.tick(PROGRESS_WRITE_INTERVAL_SECONDS)
+            at = dt_util.utcnow().timestamp()
+            await feed(hass, loaded_entry, [DownloadProgress(source="qbit", at=at, ids=download, progress=step / 10)])
+        assert hass.states.get(entity_id).attributes["progress"] == 50.0
+        assert built.call_count == 0
+
+        # A new stage is a new timeline entry: built once more, and shown.
+        await feed(hass, loaded_entry, lifecycle[3:])
+    assert built.call_count == 1
+    assert hass.states.get(entity_id).attributes["timeline"][-1]["stage"] == "available"
