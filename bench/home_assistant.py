@@ -25,9 +25,15 @@ from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import async_test_home_assistant
 
-from custom_components.media_request_tracker.const import STORAGE_KEY, STORAGE_MINOR_VERSION, STORAGE_VERSION
+from custom_components.media_request_tracker.const import (
+    STORAGE_KEY,
+    STORAGE_MINOR_VERSION,
+    STORAGE_SEGMENTS,
+    STORAGE_VERSION,
+)
+from custom_components.media_request_tracker.store import UNFINISHED, home_of
 from custom_components.media_request_tracker.tracker import Evidence, Tracker
-from custom_components.media_request_tracker.tracker.serialization import dump_tracker
+from custom_components.media_request_tracker.tracker.serialization import stored_request
 from simulator.replay import ENTRY_ID, Simulated, load_registries, simulate, tracker_entry, webhook_auth, webhook_id
 from simulator.trace_format import Service, Trace
 from tests.tracker.lifecycles import movie
@@ -67,8 +73,12 @@ class RunningHome:
         return self.headers(RADARR.id)
 
 
-def preloaded_store(active: int, finished: int, *, now: float) -> dict[str, Any]:
-    """The tracker's store file with `active` movies downloading and `finished` available, all recent."""
+def preloaded_store(active: int, finished: int, *, now: float) -> dict[str, dict[str, Any]]:
+    """The tracker's store files, by name, with `active` movies downloading and `finished` available, all recent.
+
+    Laid out as the integration writes them: the unfinished requests in the main file, the finished ones in the
+    segments their keys hash to.
+    """
     tracker = Tracker()
     lifecycle = movie().evidence
     completed_at = next(i for i, item in enumerate(lifecycle) if type(item).__name__ == "DownloadCompleted")
@@ -76,11 +86,21 @@ def preloaded_store(active: int, finished: int, *, now: float) -> dict[str, Any]
         steps = lifecycle if number < finished else lifecycle[:completed_at]
         for item in steps:
             tracker.apply(_recent(_renumbered(item, (number + 1) * 100_000), now))
+    main = f"{STORAGE_KEY}.{ENTRY_ID}"
+    parts: dict[str, list[dict[str, Any]]] = {main: [], **{f"{main}.{n:02d}": [] for n in range(STORAGE_SEGMENTS)}}
+    for request in tracker.requests.values():
+        home = home_of(request)
+        parts[main if home == UNFINISHED else f"{main}.{home:02d}"].append(stored_request(request))
     return {
-        "version": STORAGE_VERSION,
-        "minor_version": STORAGE_MINOR_VERSION,
-        "key": f"{STORAGE_KEY}.{ENTRY_ID}",
-        "data": dump_tracker(tracker),
+        name: {
+            "version": STORAGE_VERSION,
+            "minor_version": STORAGE_MINOR_VERSION,
+            "key": name,
+            "data": {"segments": STORAGE_SEGMENTS, "pending": [], "requests": requests}
+            if name == main
+            else {"requests": requests},
+        }
+        for name, requests in parts.items()
     }
 
 
@@ -124,7 +144,11 @@ class _LoopWatch:
 
 @asynccontextmanager
 async def running_home(
-    config_dir: Path, *, store: dict[str, Any] | None = None, services: tuple[Service, ...] = (RADARR,)
+    config_dir: Path,
+    *,
+    store: dict[str, dict[str, Any]] | None = None,
+    services: tuple[Service, ...] = (RADARR,),
+    options: dict[str, Any] | None = None,
 ) -> AsyncIterator[RunningHome]:
     """Start Home Assistant in `config_dir` with the tracker and simulated services; stop them all afterwards."""
     simulated = [simulate(service) for service in services]
@@ -133,7 +157,8 @@ async def running_home(
     if store is not None:
         storage = config_dir / ".storage"
         storage.mkdir(parents=True, exist_ok=True)
-        (storage / f"{STORAGE_KEY}.{ENTRY_ID}").write_text(json.dumps(store))
+        for name, content in store.items():
+            (storage / name).write_text(json.dumps(content))
     try:
         with patch(
             "homeassistant.helpers.aiohttp_client._async_make_resolver",
@@ -150,7 +175,7 @@ async def running_home(
                 await server.start_server()
                 url = f"http://127.0.0.1:{server.port}"
                 await async_process_ha_core_config(hass, {"internal_url": url})
-                trace = Trace(services=services, options={}, steps=())
+                trace = Trace(services=services, options=options or {}, steps=())
                 watch = _LoopWatch()
                 watch.start()
                 await hass.config_entries.async_add(tracker_entry(trace, simulated))

@@ -181,7 +181,7 @@ def _ours(seen: dict[int, float], offset: int, count: int) -> dict[int, float]:
 
 
 async def run_rate(
-    rate: int, scale: float, store: dict[str, Any] | None, profile: cProfile.Profile | None = None
+    rate: int, scale: float, store: dict[str, dict[str, Any]] | None, profile: cProfile.Profile | None = None
 ) -> list[Run]:
     """A fresh Home Assistant; the floor at `rate`, then the tracker's Radarr webhook at `rate`."""
     count = max(20, int(rate * SECONDS_AT_RATE.get(rate, 3.0) * scale))

@@ -130,8 +130,11 @@ class RequestSensors:
     @callback
     def _hide(self, key: str) -> None:
         self._shown.discard(key)
-        if (sensor := self._sensors.pop(key, None)) is not None and sensor.hass is not None:
-            self._hub.hass.async_create_task(sensor.async_remove(force_remove=True), eager_start=True)
+        if (sensor := self._sensors.pop(key, None)) is not None:
+            if not sensor.added:
+                sensor.unwanted = True  # still being added: it removes itself once it is
+            else:
+                self._hub.hass.async_create_task(sensor.async_remove(force_remove=True), eager_start=True)
         registry = er.async_get(self._hub.hass)
         if entity_id := registry.async_get_entity_id(
             "sensor", DOMAIN, request_unique_id(self._hub.entry.entry_id, key)
@@ -169,6 +172,9 @@ class RequestSensor(TrackerEntity, SensorEntity):
         super().__init__(hub, request_unique_id(hub.entry.entry_id, key))
         self._key = key
         self._gone = gone
+        self.added = False
+        self.unwanted = False
+        """No longer to be shown: taken away while it was being added."""
         request = hub.tracker.requests[key]
         self._attr_name = display_name(request)
         self._timeline = TimelineAttribute()
@@ -204,6 +210,9 @@ class RequestSensor(TrackerEntity, SensorEntity):
         if self._gone is not None:
             self.async_on_remove(lambda: self._gone(self) if self._gone else None)
         self._written_at = time.monotonic()
+        self.added = True
+        if self.unwanted and self.registry_entry is not None:
+            er.async_get(self.hass).async_remove(self.entity_id)
 
     @callback
     def _handle_change(self, change: Change) -> None:

@@ -100,3 +100,17 @@ async def test_progress_alone_does_not_build_the_timeline_again(
         await feed(hass, loaded_entry, lifecycle[3:])
     assert built.call_count == 1
     assert hass.states.get(entity_id).attributes["timeline"][-1]["stage"] == "available"
+
+
+async def test_a_sensor_taken_away_while_being_added_goes(hass: HomeAssistant) -> None:
+    """Two requests finish in one batch with room for one sensor: the first one's is removed as it is added."""
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id=DOMAIN, entry_id=ENTRY_ID, options={**DEFAULT_OPTIONS, CONF_FINISHED_SENSORS: 1}
+    )
+    await setup_integration(hass, entry)
+    changes = await feed(hass, entry, [*_film(0), *_film(1)])
+    first, second = dict.fromkeys(change.request.key for change in changes)
+    assert _sensor(hass, first) is None
+    assert hass.states.get(_sensor(hass, second)).state == "available"
+    assert len(hass.states.async_all("sensor")) == 3 + 1
+    assert set(await _get_requests(hass)) == {first, second}
