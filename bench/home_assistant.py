@@ -77,7 +77,8 @@ def preloaded_store(active: int, finished: int, *, now: float) -> dict[str, dict
     """The tracker's store files, by name, with `active` movies downloading and `finished` available, all recent.
 
     Laid out as the integration writes them: the unfinished requests in the main file, the finished ones in the
-    segments their keys hash to.
+    segments their keys hash to. Each has a title of its own ("Stored Movie <n>"), as in a real library: the
+    same title thousands of times would make Home Assistant search ever longer for a free entity id.
     """
     tracker = Tracker()
     lifecycle = movie().evidence
@@ -85,6 +86,8 @@ def preloaded_store(active: int, finished: int, *, now: float) -> dict[str, dict
     for number in range(active + finished):
         steps = lifecycle if number < finished else lifecycle[:completed_at]
         for item in steps:
+            if item.media.title:
+                item = replace(item, media=replace(item.media, title=f"Stored Movie {number}"))  # noqa: PLW2901
             tracker.apply(_recent(_renumbered(item, (number + 1) * 100_000), now))
     main = f"{STORAGE_KEY}.{ENTRY_ID}"
     parts: dict[str, list[dict[str, Any]]] = {main: [], **{f"{main}.{n:02d}": [] for n in range(STORAGE_SEGMENTS)}}

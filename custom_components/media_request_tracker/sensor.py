@@ -34,7 +34,7 @@ from .tracker import Change, Stage, Tracker
 from .tracker.stages import FINISHED_STAGES
 
 PARALLEL_UPDATES = 0
-ADD_SLICE = 50
+ADD_SLICE = 20
 """Request sensors added at a time at start; the event loop runs between slices."""
 
 

@@ -349,9 +349,13 @@ class TrackerStore:
         except NewerStoreError as err:
             await self._refuse_newer(err, damage)
             return
-        for number, data in enumerate(segments):
+        for number in range(len(segments)):
+            # Each file's parsed data goes as soon as it is restored: freeing all of it at once, at the end,
+            # would hold the loop for as long as that takes (100 ms at 11,000 requests).
+            data, segments[number] = segments[number], None
             if data is not None:
-                bad = await self._restore_requests(data.get("requests", []), number)
+                bad = await self._restore_requests(data.pop("requests", []), number)
+                del data
                 await self._note_bad(self._segments[number], bad, "request", damage)
         if main is not None:
             bad = await self._restore_requests(main.get("requests", []), UNFINISHED)
