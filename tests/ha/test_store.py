@@ -172,6 +172,36 @@ async def test_a_poll_rewrites_only_the_file_of_unfinished_requests(
     assert _dumped(await _reloaded(hass)) == _dumped(runtime.tracker)
 
 
+async def test_a_store_with_every_request_in_its_hashed_segment_loads_and_moves_the_unfinished_ones(
+    hass: HomeAssistant, config_entry: MockConfigEntry, hass_storage: dict, freezer: FrozenDateTimeFactory
+) -> None:
+    """The layout before unfinished requests were kept in the main file: read as it is, moved at the first write."""
+    before = Tracker()
+    downloading, *finished = _requests_evidence(3)
+    for evidence in [downloading[:4], *finished]:
+        for item in evidence:
+            before.apply(item)
+    by_segment: dict[int, list[dict[str, Any]]] = {}
+    for key, request in before.requests.items():
+        by_segment.setdefault(segment_of(key), []).append(stored_request(request))
+    hass_storage[MAIN_KEY] = _part({"segments": 32, "pending": []})
+    for segment, requests in by_segment.items():
+        key = f"{MAIN_KEY}.{segment:02d}"
+        hass_storage[key] = _part({"requests": requests}, key=key)
+
+    await setup_integration(hass, config_entry)
+
+    assert _dumped(config_entry.runtime_data.hub.tracker) == _dumped(before)
+    freezer.tick(SAVE_DELAY_SECONDS)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    (unfinished,) = (key for key, r in before.requests.items() if r.stage not in FINISHED_STAGES)
+    assert [r["key"] for r in hass_storage[MAIN_KEY]["data"]["requests"]] == [unfinished]
+    segment = hass_storage[f"{MAIN_KEY}.{segment_of(unfinished):02d}"]["data"]["requests"]
+    assert unfinished not in [r["key"] for r in segment]
+    assert _dumped(await _reloaded(hass)) == _dumped(before)
+
+
 async def test_a_failed_write_is_retried_and_logged_once(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
