@@ -8,8 +8,11 @@ Alongside: Home Assistant's CPU per webhook (process_time over the run, less its
 garbage-collection pauses (gc.callbacks) and loop stalls (a ticker's lateness).
 
     .venv/bin/python -m bench.webhook_latency [--rates 20 100 300 1000] [--preload] [--seconds-scale 1.0]
+    .venv/bin/python -m bench.webhook_latency --preload --rates 100 --profile
 
-`--preload` fills the store with 1,000 active and 10,000 finished requests first.
+`--preload` fills the store with 1,000 active and 10,000 finished requests first; the set-up's longest loop block
+and full-GC pause are reported with it. `--profile` runs the tracker's webhooks under cProfile instead and writes
+the functions taking most time to bench/results/webhook_profile.txt (the latencies are not written then).
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Callable
+import cProfile
 from dataclasses import dataclass, field
 import gc
+import io
 import json
 from pathlib import Path
+import pstats
 import re
 import statistics
 import tempfile
@@ -174,7 +180,9 @@ def _ours(seen: dict[int, float], offset: int, count: int) -> dict[int, float]:
     return {n: at for n, at in seen.items() if offset <= n < offset + count}
 
 
-async def run_rate(rate: int, scale: float, store: dict[str, Any] | None) -> list[Run]:
+async def run_rate(
+    rate: int, scale: float, store: dict[str, dict[str, Any]] | None, profile: cProfile.Profile | None = None
+) -> list[Run]:
     """A fresh Home Assistant; the floor at `rate`, then the tracker's Radarr webhook at `rate`."""
     count = max(20, int(rate * SECONDS_AT_RATE.get(rate, 3.0) * scale))
     template = json.loads((FIXTURES / "radarr" / "grab.json").read_text())
@@ -189,11 +197,20 @@ async def run_rate(rate: int, scale: float, store: dict[str, Any] | None) -> lis
                 [encode({"n": n}) for n in range(count)],
                 rate,
             )
+            SETUP.append(home.setup)
             floor_run = await drive("no-op webhook (floor)", rate, floor, lambda: times.floor, offset=0)
             tracker = Load(home.radarr_webhook, home.radarr_headers, _grabs(count, template), rate)
+            if profile is not None:
+                profile.enable()
             tracker_run = await drive("tracker, Radarr grab", rate, tracker, lambda: times.tracker, offset=0)
+            if profile is not None:
+                profile.disable()
             _check_running(home)
             return [floor_run, tracker_run]
+
+
+SETUP: list[tuple[float, float, float]] = []
+"""Each run's set-up of the entry: wall seconds, longest loop block, longest full-GC pause."""
 
 
 def _grabs(count: int, template: dict[str, Any]) -> list[bytes]:
@@ -250,14 +267,28 @@ def main() -> None:
     parser.add_argument("--rates", type=int, nargs="+", default=list(SECONDS_AT_RATE))
     parser.add_argument("--preload", action="store_true", help="1,000 active and 10,000 finished requests")
     parser.add_argument("--seconds-scale", type=float, default=1.0, help="shorter or longer runs per rate")
+    parser.add_argument("--profile", action="store_true", help="profile the tracker's webhooks instead")
     args = parser.parse_args()
     store = preloaded_store(1000, 10_000, now=time.time()) if args.preload else None
+    size = "1,000 active + 10,000 finished requests preloaded" if args.preload else "no request before the run"
+    profile = cProfile.Profile() if args.profile else None
     runs: list[Run] = []
     for rate in args.rates:
-        runs += asyncio.run(run_rate(rate, args.seconds_scale, store))
-    size = "1,000 active + 10,000 finished requests preloaded" if args.preload else "no request before the run"
+        runs += asyncio.run(run_rate(rate, args.seconds_scale, store, profile))
+    if profile is not None:
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(30)
+        sent = sum(run.sent for run in runs if not run.label.startswith("no-op"))
+        write_result("webhook_profile", f"cProfile of {sent} Radarr grab webhooks, {size}\n\n```\n{out.getvalue()}```")
+        return
     name = "webhook_latency_preloaded" if args.preload else "webhook_latency"
-    write_result(name, table(f"Webhook to state over loopback HTTP, open-loop load, {size}", runs))
+    result = table(f"Webhook to state over loopback HTTP, open-loop load, {size}", runs)
+    if args.preload:
+        result += "\n\nSet-up of the entry with the preloaded store, per run: " + ", ".join(
+            f"{wall:.1f} s, longest loop block {block * 1000:.0f} ms, longest full GC {pause * 1000:.0f} ms"
+            for wall, block, pause in SETUP
+        )
+    write_result(name, result)
 
 
 if __name__ == "__main__":

@@ -28,10 +28,12 @@ def request_attributes(
     *,
     links: Mapping[str, str] | None = None,
     eta_available: int | None = None,
+    timeline: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The documented attributes of a request's sensor; `source_names` names the services for people.
 
-    `links` are the services' links by attribute name; `eta_available` the estimate in seconds to available.
+    `links` are the services' links by attribute name; `eta_available` the estimate in seconds to available;
+    `timeline` the timeline attribute when the caller kept it (see `TimelineAttribute`).
     """
     links = links or {}
     progress = request.progress
@@ -60,8 +62,37 @@ def request_attributes(
         "poster": request.poster,
         "jellyfin_id": request.jellyfin_item,
         **{name: links.get(name) for name in LINK_ATTRIBUTES},
-        "timeline": timeline_attribute(request, source_names),
+        "timeline": timeline_attribute(request, source_names) if timeline is None else timeline,
     }
+
+
+class TimelineAttribute:
+    """A request's timeline attribute, built again only when the timeline or the services' names changed.
+
+    Most changes of a request (every progress poll) leave its timeline alone, and the attribute is the bulkiest
+    part to build: twenty entries, each with its words and time. An entry only ever changes by being appended
+    (the newest is another object), by the oldest being dropped (counted) or by an inferred one being
+    confirmed; the key covers all three.
+    """
+
+    def __init__(self) -> None:
+        """Nothing built yet."""
+        self._key: tuple[Any, ...] | None = None
+        self._value: list[dict[str, Any]] = []
+
+    def get(self, request: TrackedRequest, source_names: Mapping[str, str]) -> list[dict[str, Any]]:
+        """The attribute, built again only if what it shows may have changed."""
+        entries = request.timeline
+        key = (
+            len(entries),
+            request.timeline_dropped,
+            id(entries[-1]) if entries else None,
+            sum(entry.inferred for entry in entries),
+            tuple(source_names.items()),
+        )
+        if key != self._key:
+            self._key, self._value = key, timeline_attribute(request, source_names)
+        return self._value
 
 
 def timeline_attribute(

@@ -23,6 +23,9 @@ DEFAULT_SHOKO_REPAIR_MINUTES: Final = 15
 CONF_STALL_MINUTES: Final = "stall_minutes"
 """Options section: minutes per stage without progress before a request counts as stalled."""
 DEFAULT_TRACE_EVENTS: Final = 200
+CONF_FINISHED_SENSORS: Final = "finished_sensors"
+"""How many finished requests (the most recently finished) keep a sensor; the others only `get_requests` reports."""
+DEFAULT_FINISHED_SENSORS: Final = 50
 
 STORAGE_KEY: Final = DOMAIN
 STORAGE_VERSION: Final = 2

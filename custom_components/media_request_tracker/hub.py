@@ -21,7 +21,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util, slugify
 
-from .attributes import JELLYFIN_URL, display_name, request_attributes
+from .attributes import JELLYFIN_URL, TimelineAttribute, display_name, request_attributes
 from .const import (
     CONF_PENDING_HOURS,
     CONF_RETENTION_HOURS,
@@ -41,7 +41,7 @@ from .port import ChangeListener, LinkProvider, ServicePort
 from .settings import ServiceConfig
 from .store import TrackerStore
 from .trace import TraceRecorder, TraceService
-from .tracker import DEFAULT_STALL_AFTER, Change, EpisodeKey, Evidence, Stage, TrackedRequest, Tracker
+from .tracker import DEFAULT_STALL_AFTER, Change, EpisodeKey, Evidence, MediaType, Stage, TrackedRequest, Tracker
 from .tracker.arrivals import EpisodeArrivals, episode_label
 from .tracker.remedies import remedy_for
 from .words import FIX_FLOW_ISSUES, stall_issue, stall_reason
@@ -70,6 +70,8 @@ class TrackerHub:
         self._link_providers: list[LinkProvider] = []
         self._stall_issues: set[str] = set()
         """Requests that have a stalled repair issue open."""
+        self._episode_facts: dict[str, tuple[Any, ...]] = {}
+        """Per series request, the facts its episodes' availability was last worked out from."""
 
     # --- signals entities listen to ------------------------------------------------------------------------
 
@@ -162,12 +164,38 @@ class TrackerHub:
                 self._announce(change)
                 if change.new_stage is Stage.AVAILABLE and change.old_stage is not None:
                     self.finishing.learn(change.request)
-            if episodes := self.arrivals.arrived(change.request):
+            if self._may_bring_episodes(change.request) and (episodes := self.arrivals.arrived(change.request)):
                 self._announce_episodes(change, episodes)
         async_dispatcher_send(self.hass, self.signal_tracker_updated)
         for listener in list(self._listeners):
             listener(changes)
         self.store.schedule_save(change.request.key for change in changes)
+
+    def _may_bring_episodes(self, request: TrackedRequest) -> bool:
+        """Whether an episode of a series may have reached the library since the last look.
+
+        Working out each episode's stage costs episodes x (downloads + files); most changes of a series are
+        progress polls, which move none of the facts an episode's availability is derived from. Those facts make
+        a key that is cheap to compare.
+        """
+        if request.media_type is not MediaType.TV:
+            return False
+        key = (
+            request.stage,
+            request.series_in_library,
+            request.whole.reached,
+            frozenset(request.seasons),
+            frozenset(request.problems),
+            tuple((episode, unit.reached) for episode, unit in request.episodes.items()),
+            tuple((d.stage, d.failed, d.superseded, len(d.episodes)) for d in request.downloads.values()),
+            tuple(
+                (f.reached, f.matched, f.unmatched_reason, f.replaced, len(f.episodes)) for f in request.files.values()
+            ),
+        )
+        if self._episode_facts.get(request.key) == key:
+            return False
+        self._episode_facts[request.key] = key
+        return True
 
     @callback
     def listen(self, listener: ChangeListener) -> CALLBACK_TYPE:
@@ -200,14 +228,19 @@ class TrackerHub:
 
     # --- what a request's sensor shows ---------------------------------------------------------------------
 
-    def attributes(self, request: TrackedRequest) -> dict[str, Any]:
-        """The request sensor's attributes, with the services' links and the estimate to available."""
+    def attributes(self, request: TrackedRequest, timeline: TimelineAttribute | None = None) -> dict[str, Any]:
+        """The request sensor's attributes, with the services' links and the estimate to available.
+
+        `timeline` keeps the timeline attribute between calls (a sensor's), so it is built only when it changed.
+        """
         eta = self.finishing.times.eta_available(request, dt_util.utcnow().timestamp())
+        names = self.source_names
         return request_attributes(
             request,
-            self.source_names,
+            names,
             links=self.links(request),
             eta_available=None if eta is None else round(eta),
+            timeline=None if timeline is None else timeline.get(request, names),
         )
 
     @callback
@@ -238,6 +271,7 @@ class TrackerHub:
         if self.tracker.remove(key) is None:
             return False
         self.arrivals.forget(key)
+        self._episode_facts.pop(key, None)
         if key in self._stall_issues:
             self._stall_issues.discard(key)
             ir.async_delete_issue(self.hass, DOMAIN, f"{STALLED_ISSUE_PREFIX}{key}")

@@ -1,18 +1,22 @@
 """Persistence of the tracker's state: incremental, written within a bounded delay, kept aside when unreadable.
 
 Layout (storage version 2)
-- `media_request_tracker.<entry>.<nn>`, `STORAGE_SEGMENTS` files: `{"requests": [...]}`, each request as
-  `stored_request` writes it (its timeline compacted to the first and newest entries). A request lives in the
-  segment its key hashes to.
-- `media_request_tracker.<entry>`: `{"segments": STORAGE_SEGMENTS, "pending": [...]}`, the unmatched evidence.
-  Right after the migration from version 1 it also holds the old `requests` list, which the first write moves
-  into the segments.
+- `media_request_tracker.<entry>.<nn>`, `STORAGE_SEGMENTS` files: `{"requests": [...]}`, the finished requests
+  (available, declined, deleted), each as `stored_request` writes it (its timeline compacted to the first and
+  newest entries), in the segment its key hashes to.
+- `media_request_tracker.<entry>`: `{"segments": STORAGE_SEGMENTS, "pending": [...], "requests": [...]}`, the
+  unmatched evidence and the unfinished requests (right after the migration from version 1 it holds every
+  request). A request that finishes, or starts over, moves at the next write.
+- Any file may hold any request: at start each is read wherever it is and moved home at the first write. So
+  the layout needs no new version: stores that kept every request in its hashed segment load as they are, and
+  an earlier release of the integration reads this one.
 
 Why
 - A write encodes only what changed. Each request's encoded JSON is cached; `schedule_save(keys)` marks the keys
-  that changed (or went), and only those are snapshot and encoded again. A segment is rewritten only when one of
+  that changed (or went), and only those are snapshot and encoded again. A file is rewritten only when one of
   its requests changed, from its cached fragments (`orjson.Fragment`, copied verbatim), so the bytes written
-  follow the changes too: a qBittorrent poll rewrites the few segments that hold active downloads.
+  follow the changes too. What changes often (progress, stages) belongs to unfinished requests, kept together
+  in the main file: a qBittorrent poll rewrites that one file, not every segment a download hashes to.
 - Snapshots are taken on the event loop (`stored_request` builds new containers of immutable values; evidence is
   frozen), in slices that yield; only they cross to the executor to be encoded. No other thread reads live
   tracker objects.
@@ -37,9 +41,11 @@ added.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+import gc
 import logging
 from pathlib import Path
 import shutil
@@ -65,7 +71,7 @@ from .const import (
     STORAGE_SEGMENTS,
     STORAGE_VERSION,
 )
-from .tracker import Evidence, Tracker
+from .tracker import Evidence, TrackedRequest, Tracker
 from .tracker.serialization import (
     dump_evidence,
     load_evidence,
@@ -73,12 +79,15 @@ from .tracker.serialization import (
     migrate_version_1,
     stored_request,
 )
+from .tracker.stages import FINISHED_STAGES
 
 _LOGGER = logging.getLogger(__name__)
 
 SLICE_SECONDS = 0.01
 """Longest the store works on the event loop before it yields."""
 ISSUE_KEPT_ASIDE = "store_kept_aside"
+UNFINISHED = STORAGE_SEGMENTS
+"""Where unfinished requests are kept: the main file (an index past the hashed segments)."""
 _ENTRY_ERRORS = (AttributeError, KeyError, TypeError, ValueError)
 
 
@@ -131,8 +140,13 @@ class _Damage:
 
 
 def segment_of(key: str) -> int:
-    """The segment a request is stored in."""
+    """The segment a finished request is stored in."""
     return zlib.crc32(key.encode("utf-8", "surrogatepass")) % STORAGE_SEGMENTS
+
+
+def home_of(request: TrackedRequest) -> int:
+    """Where a request is stored: its hashed segment once finished, else with the unfinished ones."""
+    return segment_of(request.key) if request.stage in FINISHED_STAGES else UNFINISHED
 
 
 class TrackerStore:
@@ -146,15 +160,16 @@ class TrackerStore:
         key = f"{STORAGE_KEY}.{entry_id}"
         self._main = self._part(key)
         self._segments = [self._part(f"{key}.{number:02d}") for number in range(STORAGE_SEGMENTS)]
-        self._fragments: list[dict[str, orjson.Fragment]] = [{} for _ in range(STORAGE_SEGMENTS)]
-        """Each stored request's encoded JSON, by segment and key: what the segment's file holds (or will)."""
+        self._fragments: list[dict[str, orjson.Fragment]] = [{} for _ in range(STORAGE_SEGMENTS + 1)]
+        """Each stored request's encoded JSON by segment (`UNFINISHED`: the main file) and key, as written."""
+        self._located: dict[str, int] = {}
+        """Where each stored request's fragment is."""
         self._pending_fragments: dict[int, tuple[Evidence, orjson.Fragment]] = {}
         self._written_pending: tuple[int, ...] | None = None
         self._dirty: set[str] = set()
         self._all_dirty = False
         self._unsaved: set[int] = set()
-        """Segments whose file is behind their fragments."""
-        self._main_unsaved = False
+        """Segments whose file is behind their fragments (`UNFINISHED`: the main file)."""
         self._timer: CALLBACK_TYPE | None = None
         self._unsub_final_write: CALLBACK_TYPE | None = None
         self._lock = asyncio.Lock()
@@ -226,45 +241,52 @@ class TrackerStore:
 
     async def _async_write(self) -> None:
         async with self._lock:
-            snapshots = await self._snapshot()
-            pending = self._tracker.pending
-            encoded, pending_fragments, unencodable = await self._hass.async_add_executor_job(
-                _encode, snapshots, pending, self._pending_fragments
-            )
+            with collector_paused():  # the snapshots are garbage once encoded, freed by reference counting
+                snapshots, homes = await self._snapshot()
+                pending = self._tracker.pending
+                encoded, pending_fragments, unencodable = await self._hass.async_add_executor_job(
+                    _encode, snapshots, pending, self._pending_fragments
+                )
+                del snapshots
             self._note_unencodable(unencodable)
             for key, fragment in encoded.items():
-                segment = segment_of(key)
-                if fragment is None:
-                    self._fragments[segment].pop(key, None)
-                else:
-                    self._fragments[segment][key] = fragment
-                self._unsaved.add(segment)
+                if (old := self._located.pop(key, None)) is not None:
+                    self._fragments[old].pop(key, None)
+                    self._unsaved.add(old)
+                if fragment is not None:
+                    home = homes[key]
+                    self._fragments[home][key] = fragment
+                    self._located[key] = home
+                    self._unsaved.add(home)
             self._pending_fragments = pending_fragments
             errors = [*await self._write_segments(), *await self._write_main(pending)]
         self._report(errors)
 
-    async def _snapshot(self) -> dict[str, dict[str, Any] | None]:
-        """The changed requests as JSON-ready copies (None: removed), taken on the loop in slices."""
+    async def _snapshot(self) -> tuple[dict[str, dict[str, Any] | None], dict[str, int]]:
+        """The changed requests as JSON-ready copies (None: removed) and where each goes; on the loop, sliced."""
         keys = self._dirty
         self._dirty = set()
         if self._all_dirty:
             self._all_dirty = False
             keys |= self._tracker.requests.keys()
-            for fragments in self._fragments:
-                keys |= fragments.keys()
+            keys |= self._located.keys()
         snapshots: dict[str, dict[str, Any] | None] = {}
+        homes: dict[str, int] = {}
         deadline = time.monotonic() + SLICE_SECONDS
         for key in keys:
             request = self._tracker.requests.get(key)
-            snapshots[key] = None if request is None else stored_request(request)
+            if request is None:
+                snapshots[key] = None
+            else:
+                snapshots[key], homes[key] = stored_request(request), home_of(request)
             if time.monotonic() > deadline:
                 await asyncio.sleep(0)
                 deadline = time.monotonic() + SLICE_SECONDS
-        return snapshots
+        return snapshots, homes
 
     async def _write_segments(self) -> list[Exception]:
         errors: list[Exception] = []
-        for segment in sorted(self._unsaved):
+        for segment in sorted(self._unsaved - {UNFINISHED}):
             data = {"requests": list(self._fragments[segment].values())}
             if error := await self._segments[segment].async_write(data):
                 errors.append(error)
@@ -274,15 +296,17 @@ class TrackerStore:
 
     async def _write_main(self, pending: list[Evidence]) -> list[Exception]:
         written = tuple(map(id, pending))
-        if written == self._written_pending and not self._main_unsaved:
+        if written == self._written_pending and UNFINISHED not in self._unsaved:
             return []
         data = {
             "segments": STORAGE_SEGMENTS,
             "pending": [self._pending_fragments[id(evidence)][1] for evidence in pending],
+            "requests": list(self._fragments[UNFINISHED].values()),
         }
         if error := await self._main.async_write(data):
             return [error]
-        self._written_pending, self._main_unsaved = written, False
+        self._written_pending = written
+        self._unsaved.discard(UNFINISHED)
         return []
 
     @callback
@@ -309,7 +333,15 @@ class TrackerStore:
     # --- loading -------------------------------------------------------------------------------------------
 
     async def async_load(self) -> None:
-        """Fill the tracker from storage, in slices; what cannot be read is kept aside with a repair issue."""
+        """Fill the tracker from storage, in slices; what cannot be read is kept aside with a repair issue.
+
+        The restored requests live as long as the entry: the collector is paused while they are built, then they
+        are frozen out of its scans (see `freeze_long_lived`).
+        """
+        with collector_paused(freeze=True):
+            await self._load()
+
+    async def _load(self) -> None:
         damage = _Damage()
         try:
             main = await self._load_part(self._main, damage)
@@ -317,18 +349,21 @@ class TrackerStore:
         except NewerStoreError as err:
             await self._refuse_newer(err, damage)
             return
-        for number, data in enumerate(segments):
+        for number in range(len(segments)):
+            # Each file's parsed data goes as soon as it is restored: freeing all of it at once, at the end,
+            # would hold the loop for as long as that takes (100 ms at 11,000 requests).
+            data, segments[number] = segments[number], None
             if data is not None:
-                bad = await self._restore_requests(data.get("requests", []), number)
+                bad = await self._restore_requests(data.pop("requests", []), number)
+                del data
                 await self._note_bad(self._segments[number], bad, "request", damage)
         if main is not None:
-            # Requests still in the main file (just migrated from version 1) move into the segments.
-            bad = await self._restore_requests(main.get("requests", []), None)
+            bad = await self._restore_requests(main.get("requests", []), UNFINISHED)
             bad += self._restore_pending(main.get("pending", []))
             await self._note_bad(self._main, bad, "entry", damage)
-            if main.get("requests"):
-                self._main_unsaved = True
-                self._arm(SAVE_DELAY_SECONDS)
+        if self._unsaved:
+            # Requests read from elsewhere than their home (an earlier layout, a migration) move at once.
+            self._arm(SAVE_DELAY_SECONDS)
         if damage.problems:
             self._raise_issue(damage)
 
@@ -377,10 +412,10 @@ class TrackerStore:
         if kept := await self._hass.async_add_executor_job(_keep_aside, part.path, "corrupt", True):
             damage.kept.append(kept)
 
-    async def _restore_requests(self, raws: list[Any], segment: int | None) -> int:
+    async def _restore_requests(self, raws: list[Any], segment: int) -> int:
         """Add the readable requests to the tracker in slices; returns how many could not be read."""
         bad = 0
-        loaded: list[tuple[str, Any]] = []
+        loaded: list[tuple[str, int, Any]] = []
         deadline = time.monotonic() + SLICE_SECONDS
         for raw in raws:
             try:
@@ -390,17 +425,20 @@ class TrackerStore:
                 bad += 1
             else:
                 self._tracker.add(request)
-                loaded.append((request.key, raw))
+                loaded.append((request.key, home_of(request), raw))
             if time.monotonic() > deadline:
                 await asyncio.sleep(0)
                 deadline = time.monotonic() + SLICE_SECONDS
-        fragments = await self._hass.async_add_executor_job(_encode_raw, loaded)
-        for key, fragment in fragments.items():
-            home = segment_of(key)
-            self._fragments[home][key] = fragment
+        fragments = await self._hass.async_add_executor_job(_encode_raw, [(key, raw) for key, _, raw in loaded])
+        for key, home, _ in loaded:
+            if (old := self._located.get(key)) is not None:
+                self._fragments[old].pop(key, None)  # stored twice (an interrupted move): the last read wins
+                self._unsaved.add(old)
+            self._fragments[home][key] = fragments[key]
+            self._located[key] = home
             if home != segment:
-                self._unsaved.add(home)
-        if bad and segment is not None:
+                self._unsaved.update((home, segment))
+        if bad:
             self._unsaved.add(segment)
         return bad
 
@@ -428,6 +466,28 @@ class TrackerStore:
             translation_key=ISSUE_KEPT_ASIDE,
             translation_placeholders={"problem": problem, "kept": kept},
         )
+
+
+@contextmanager
+def collector_paused(*, freeze: bool = False) -> Iterator[None]:
+    """No automatic garbage collection meanwhile; with `freeze`, what is alive at the end leaves its scans.
+
+    Building many objects sets off collections of every generation, and a full one scans the whole heap in one
+    go (seconds at 11,000 requests), whatever slices the work is cut in. Snapshots for a write are freed by
+    reference counting once encoded, so nothing needs collecting after one. Restored requests (and their
+    entities) live as long as the entry: frozen (`gc.freeze`) before the collector runs again, neither its first
+    young collection nor later full ones scan them. Whatever frozen objects free later is still freed by
+    reference counting.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 # --- executor jobs ---------------------------------------------------------------------------------------------

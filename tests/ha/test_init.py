@@ -9,7 +9,6 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_test_home_assistant
 
 from custom_components.media_request_tracker.const import DOMAIN
-from custom_components.media_request_tracker.store import segment_of
 from custom_components.media_request_tracker.tracker.serialization import dump_request
 
 from ..tracker.lifecycles import movie, series
@@ -87,8 +86,9 @@ async def test_store_is_written_after_changes(
 
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    (request,) = loaded_entry.runtime_data.hub.tracker.requests.values()
-    stored = hass_storage[f"{DOMAIN}.{ENTRY_ID}.{segment_of(request.key):02d}"]
+    (_request,) = loaded_entry.runtime_data.hub.tracker.requests.values()
+    # Unfinished, the request is kept in the main file with the others a poll moves.
+    stored = hass_storage[f"{DOMAIN}.{ENTRY_ID}"]
     assert stored["version"] == 2
     assert [r["title"] for r in stored["data"]["requests"]] == ["The Film"]
 

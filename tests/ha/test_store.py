@@ -30,6 +30,7 @@ from custom_components.media_request_tracker.tracker.serialization import (
     dump_tracker,
     stored_request,
 )
+from custom_components.media_request_tracker.tracker.stages import FINISHED_STAGES
 
 from ..tracker.lifecycles import MOVIE_HASH, movie, series
 from .conftest import ENTRY_ID, feed, setup_integration
@@ -106,10 +107,9 @@ async def test_changes_during_a_write_are_all_stored(
 async def test_an_hour_of_progress_every_five_seconds_writes_at_least_every_thirty_seconds(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict, freezer: FrozenDateTimeFactory
 ) -> None:
-    runtime = loaded_entry.runtime_data.hub
     await feed(hass, loaded_entry, movie(metadata_first=False).evidence[:3])
-    (request,) = runtime.tracker.requests.values()
-    segment_key = f"{MAIN_KEY}.{segment_of(request.key):02d}"
+    # An unfinished request is kept in the main file, with the other requests a poll moves.
+    segment_key = MAIN_KEY
     write = store_module._Part.async_write
     written_at: list[float] = []
 
@@ -131,6 +131,75 @@ async def test_an_hour_of_progress_every_five_seconds_writes_at_least_every_thir
     assert max(gaps) <= 30
     stored = hass_storage[segment_key]["data"]["requests"]
     assert stored[0]["downloads"][MOVIE_HASH.lower()]["progress"] >= 710 / 721
+
+
+async def test_a_poll_rewrites_only_the_file_of_unfinished_requests(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict
+) -> None:
+    """Finished requests sit in their hashed segments; a request that finishes moves there at the next write."""
+    runtime = loaded_entry.runtime_data.hub
+    downloading, *finished = _requests_evidence(3)
+    await feed(hass, loaded_entry, downloading[:4])
+    for evidence in finished:
+        await feed(hass, loaded_entry, evidence)
+    await runtime.store.async_save()
+    unfinished = [key for key, r in runtime.tracker.requests.items() if r.stage not in FINISHED_STAGES]
+    assert [r["key"] for r in hass_storage[MAIN_KEY]["data"]["requests"]] == unfinished
+    for key in runtime.tracker.requests.keys() - set(unfinished):
+        assert key in [r["key"] for r in hass_storage[f"{MAIN_KEY}.{segment_of(key):02d}"]["data"]["requests"]]
+
+    written: list[str] = []
+    write = store_module._Part.async_write
+
+    async def noted_write(part: store_module._Part, data: dict[str, Any]) -> Exception | None:
+        written.append(part.key)
+        return await write(part, data)
+
+    with patch.object(store_module._Part, "async_write", noted_write):
+        await feed(hass, loaded_entry, [_download_progress(dt_util.utcnow().timestamp(), 0.5)])
+        await runtime.store.async_save()
+        assert written == [MAIN_KEY]
+
+        # The download finishes its whole lifecycle: the request leaves the main file for its segment.
+        written.clear()
+        await feed(hass, loaded_entry, downloading[4:])
+        await runtime.store.async_save()
+    (key,) = unfinished
+    home = f"{MAIN_KEY}.{segment_of(key):02d}"
+    assert sorted(written) == sorted([MAIN_KEY, home])
+    assert hass_storage[MAIN_KEY]["data"]["requests"] == []
+    assert key in [r["key"] for r in hass_storage[home]["data"]["requests"]]
+    assert _dumped(await _reloaded(hass)) == _dumped(runtime.tracker)
+
+
+async def test_a_store_with_every_request_in_its_hashed_segment_loads_and_moves_the_unfinished_ones(
+    hass: HomeAssistant, config_entry: MockConfigEntry, hass_storage: dict, freezer: FrozenDateTimeFactory
+) -> None:
+    """The layout before unfinished requests were kept in the main file: read as it is, moved at the first write."""
+    before = Tracker()
+    downloading, *finished = _requests_evidence(3)
+    for evidence in [downloading[:4], *finished]:
+        for item in evidence:
+            before.apply(item)
+    by_segment: dict[int, list[dict[str, Any]]] = {}
+    for key, request in before.requests.items():
+        by_segment.setdefault(segment_of(key), []).append(stored_request(request))
+    hass_storage[MAIN_KEY] = _part({"segments": 32, "pending": []})
+    for segment, requests in by_segment.items():
+        key = f"{MAIN_KEY}.{segment:02d}"
+        hass_storage[key] = _part({"requests": requests}, key=key)
+
+    await setup_integration(hass, config_entry)
+
+    assert _dumped(config_entry.runtime_data.hub.tracker) == _dumped(before)
+    freezer.tick(SAVE_DELAY_SECONDS)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    (unfinished,) = (key for key, r in before.requests.items() if r.stage not in FINISHED_STAGES)
+    assert [r["key"] for r in hass_storage[MAIN_KEY]["data"]["requests"]] == [unfinished]
+    segment = hass_storage[f"{MAIN_KEY}.{segment_of(unfinished):02d}"]["data"]["requests"]
+    assert unfinished not in [r["key"] for r in segment]
+    assert _dumped(await _reloaded(hass)) == _dumped(before)
 
 
 async def test_a_failed_write_is_retried_and_logged_once(
@@ -185,12 +254,14 @@ async def test_version_1_data_migrates_to_the_same_requests(
     freezer.tick(SAVE_DELAY_SECONDS)
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    assert "requests" not in hass_storage[MAIN_KEY]["data"]
     assert hass_storage[MAIN_KEY]["version"] == 2
+    unfinished = [r["key"] for r in hass_storage[MAIN_KEY]["data"]["requests"]]
+    assert sorted(unfinished) == sorted(key for key, r in before.requests.items() if r.stage not in FINISHED_STAGES)
     stored = [
         r for key, part in hass_storage.items() if key.startswith(f"{MAIN_KEY}.") for r in part["data"]["requests"]
     ]
-    assert sorted(r["key"] for r in stored) == sorted(before.requests)
+    assert sorted(r["key"] for r in [*stored, *hass_storage[MAIN_KEY]["data"]["requests"]]) == sorted(before.requests)
+    assert all(before.requests[r["key"]].stage in FINISHED_STAGES for r in stored)
     assert _dumped(await _reloaded(hass)) == _dumped(before)
 
 
