@@ -68,15 +68,8 @@ class SimulatedService:
 
     @web.middleware
     async def _inject_fault(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        match self.fault:
-            case "500":
-                return web.Response(status=500, text="Internal Server Error")
-            case "malformed":
-                return web.Response(text='{"records": [{"id": 1, "title": "cut sh', content_type="application/json")
-            case "shape":
-                return web.json_response({"unexpected": "shape"})
-            case "hang":
-                await asyncio.sleep(3600)
+        if self.fault is not None:
+            return await fault_answer(self.fault)
         response = await handler(request)
         if self.bad_records and isinstance(response, web.Response) and response.content_type == "application/json":
             return _with_bad_records(response, self.bad_records)
@@ -90,6 +83,20 @@ class SimulatedService:
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
+
+
+async def fault_answer(fault: Fault) -> web.Response:
+    """The answer of a service failing that way (a hang answers only after an hour, long after any client left)."""
+    match fault:
+        case "500":
+            return web.Response(status=500, text="Internal Server Error")
+        case "malformed":
+            return web.Response(text='{"records": [{"id": 1, "title": "cut sh', content_type="application/json")
+        case "shape":
+            return web.json_response({"unexpected": "shape"})
+        case "hang":
+            await asyncio.sleep(3600)
+            return web.Response(status=504, text="Gateway Timeout")
 
 
 PAGE_KEYS = ("records", "Items", "results")

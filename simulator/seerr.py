@@ -25,6 +25,7 @@ from typing import Any, Final
 
 import aiohttp
 from aiohttp import web
+from yarl import URL
 
 from custom_components.media_request_tracker.sources.seerr.client import WEBHOOK_TEMPLATE
 from custom_components.media_request_tracker.sources.seerr.models import NotificationType
@@ -318,6 +319,8 @@ class SimulatedSeerr(SimulatedService):
             },
         }
         self.moderated: list[tuple[int, str]] = []
+        self.arr_servers: dict[str, list[dict[str, Any]]] = {}
+        """"radarr"/"sonarr" -> the servers of Seerr's *Services* settings (`add_arr_server`)."""
         """(request id, "approve" or "decline") for every request approved or declined through the API."""
         self.last_error: str | None = None
         """Why the last send failed (as Seerr would log it), or None."""
@@ -421,6 +424,8 @@ class SimulatedSeerr(SimulatedService):
         router.add_get("/api/v1/request", self._list_requests)
         router.add_get("/api/v1/request/count", self._count)
         router.add_get("/api/v1/request/{request_id}", self._get_request)
+        router.add_get("/api/v1/settings/radarr", self._radarr_servers)
+        router.add_get("/api/v1/settings/sonarr", self._sonarr_servers)
         router.add_get("/api/v1/settings/notifications/webhook", self._get_webhook)
         router.add_post("/api/v1/settings/notifications/webhook", self._save_webhook)
         router.add_post("/api/v1/settings/notifications/webhook/test", self._test_webhook)
@@ -567,6 +572,39 @@ class SimulatedSeerr(SimulatedService):
         item["updatedAt"] = "2026-01-01T00:05:00.000Z"
         self.moderated.append((int(item["id"]), request.match_info["status"]))
         return web.json_response(item)
+
+    def add_arr_server(
+        self, kind: str, *, name: str, url: str, is_4k: bool, api_key: str = "arr-key", default: bool = True
+    ) -> dict[str, Any]:
+        """Add a Radarr/Sonarr server to Seerr's settings (`RadarrSettings`/`SonarrSettings` shape) and return it."""
+        address = URL(url)
+        servers = self.arr_servers.setdefault(kind, [])
+        server = {
+            "id": len(servers),
+            "name": name,
+            "hostname": address.host,
+            "port": address.port,
+            "apiKey": api_key,
+            "useSsl": address.scheme == "https",
+            "baseUrl": address.path.rstrip("/"),
+            "activeProfileId": 1,
+            "activeProfileName": "HD-1080p" if not is_4k else "Ultra-HD",
+            "activeDirectory": "/data/media/movies4k" if is_4k else "/data/media/movies",
+            "is4k": is_4k,
+            "isDefault": default,
+            "externalUrl": "",
+            "syncEnabled": False,
+            "preventSearch": False,
+            "tags": [],
+        }
+        servers.append(server)
+        return server
+
+    async def _radarr_servers(self, _request: web.Request) -> web.Response:
+        return web.json_response(self.arr_servers.get("radarr", []))
+
+    async def _sonarr_servers(self, _request: web.Request) -> web.Response:
+        return web.json_response(self.arr_servers.get("sonarr", []))
 
     async def _get_webhook(self, _request: web.Request) -> web.Response:
         options = self.webhook["options"]

@@ -13,11 +13,12 @@ import contextlib
 from dataclasses import dataclass, field
 import json
 import secrets
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import WSMsgType, web
+from aiohttp.typedefs import Handler
 
-from .base import SimulatedService
+from .base import Fault, SimulatedService, fault_answer
 
 V5_VERSION = "5.3.3.0"
 """What a v5 server reports: the assembly version (`Utils.GetApplicationVersion()`)."""
@@ -29,7 +30,11 @@ HUB_PATH = "/signalr/aggregate"
 FEED_OF_GROUP = {"ShokoEvent": "shoko", "AniDB": "anidb", "Queue": "queue", "AVDump": "avdump", "Network": "network"}
 """Event name prefix (the emitter's group) -> the `feeds=` value that joins it (`AggregateHub.cs`)."""
 
+REST_PREFIX = "/api/"
 INVOCATION, COMPLETION, PING, CLOSE = 1, 3, 6, 7
+
+type RestFault = Fault | Literal["401"]
+"""How the REST API fails while the hub stays up: a base fault, or 401 on every call that needs the key."""
 CLOSE_TIMEOUT = 2.0
 
 
@@ -160,6 +165,12 @@ class SimulatedShoko(SimulatedService):
         self.hub_requests: list[HubRequest] = []
         """Every negotiate and websocket request, in order."""
         self.negotiations_waiting = 0
+        self.rest_fault: RestFault | None = None
+        """Set to make every REST call fail that way while the event hub goes on serving (None: answer)."""
+        self.file_faults: dict[int, Fault] = {}
+        """File id -> how `File/{id}` fails for that file alone."""
+        self.rest_calls: list[str] = []
+        """The path of every REST call, in order, failed or not."""
         self._negotiation_open = asyncio.Event()
         self._negotiation_open.set()
         self._pending: set[str] = set()
@@ -179,6 +190,29 @@ class SimulatedShoko(SimulatedService):
         router.add_get(r"/api/v3/Series/{id:\d+}", self._series)
         router.add_post(f"{HUB_PATH}/negotiate", self._negotiate)
         router.add_get(HUB_PATH, self._hub)
+
+    @web.middleware
+    async def _inject_fault(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """REST faults of their own (the hub is untouched), then the faults every simulated service has."""
+        if request.path.startswith(REST_PREFIX):
+            self.rest_calls.append(request.path)
+            fault = self._rest_fault_for(request)
+            if fault == "401":
+                raise web.HTTPUnauthorized
+            if fault is not None:
+                return await fault_answer(fault)
+        return await super()._inject_fault(request, handler)
+
+    def _rest_fault_for(self, request: web.Request) -> RestFault | None:
+        if self.rest_fault == "401":
+            # The version and the login answer anyone, as the real InitController and AuthController do.
+            return None if request.path in ("/api/v3/Init/Version", "/api/auth") else "401"
+        if self.rest_fault is not None:
+            return self.rest_fault
+        file_id = request.match_info.get("id")
+        if request.path.startswith("/api/v3/File/") and file_id is not None and file_id.isdigit():
+            return self.file_faults.get(int(file_id))
+        return None
 
     # State, set by tests and by trace replay.
 

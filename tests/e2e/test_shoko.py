@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 import functools
+import logging
 import time
 from typing import Any
 
 import aiohttp
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
@@ -23,13 +24,14 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.media_request_tracker.const import DOMAIN
 from custom_components.media_request_tracker.kinds import shoko as shoko_module
 from custom_components.media_request_tracker.kinds.shoko import ShokoCoordinator
+from custom_components.media_request_tracker.sources.http import JsonApi
 from custom_components.media_request_tracker.sources.shoko.events import Backoff
 from custom_components.media_request_tracker.tracker import IdKind, TrackedRequest
 from simulator import payloads
 from simulator.arr import SimulatedArr
 from simulator.jellyfin import SimulatedJellyfin
 from simulator.payloads import post_webhook
-from simulator.shoko import V6_VERSION, SimulatedShoko, cross_reference
+from simulator.shoko import V6_VERSION, RestFault, SimulatedShoko, cross_reference
 
 from .conftest import add_service, arr_input, jellyfin_input
 
@@ -113,10 +115,15 @@ async def settle(hass: HomeAssistant) -> None:
 
 async def eventually(hass: HomeAssistant, predicate: Callable[[], bool], seconds: float = 5.0) -> None:
     """Wait until `predicate()` holds (what SignalR delivers is handled in tasks of the client)."""
+    await until(predicate, seconds)
+    await settle(hass)
+
+
+async def until(predicate: Callable[[], bool], seconds: float = 5.0) -> None:
+    """Wait until `predicate()` holds, without waiting for Home Assistant's tasks (a call may hang meanwhile)."""
     async with asyncio.timeout(seconds):
         while not predicate():  # noqa: ASYNC110 - the state belongs to the client's tasks; no event to wait on
             await asyncio.sleep(0.01)
-    await settle(hass)
 
 
 async def push(hass: HomeAssistant, server: SimulatedShoko, event: str, payload: dict[str, Any]) -> None:
@@ -508,3 +515,167 @@ async def test_unload_during_a_reconnect_leaves_no_task(
     await asyncio.sleep(0.2)
     assert shoko.connected_clients == 0
     assert stream_tasks() == []
+
+
+# --- the catch-up failing while the hub is up ----------------------------------------------------------------
+
+CATCH_UP_FAILED = "Could not catch up with what Shoko matched"
+CAUGHT_UP = "Caught up with Shoko again"
+SHOKO_LOGGER = "custom_components.media_request_tracker.kinds.shoko"
+RETRY_FIRST, RETRY_CAP = 0.05, 0.4
+"""The catch-up's retry delays in these tests (seconds): 0.05, 0.1, 0.2, 0.4, 0.4, ..."""
+
+
+@pytest.fixture(autouse=True)
+def quick_catch_up_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retry a failed catch-up after exactly 0.05 s, doubling up to 0.4 s (the stream's backoff is exact too)."""
+    monkeypatch.setattr(shoko_module, "Backoff", functools.partial(Backoff, jitter=False))
+    monkeypatch.setattr(shoko_module, "CATCH_UP_RETRY_INITIAL_SECONDS", RETRY_FIRST)
+    monkeypatch.setattr(shoko_module, "CATCH_UP_RETRY_MAX_SECONDS", RETRY_CAP)
+
+
+@pytest.fixture
+def short_call_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """REST calls give up after half a second instead of 20 s (what a hanging server costs)."""
+    defaults = dict(JsonApi.request.__kwdefaults__ or {})
+    monkeypatch.setattr(JsonApi.request, "__kwdefaults__", defaults | {"time_limit": aiohttp.ClientTimeout(total=0.5)})
+
+
+def catch_ups(server: SimulatedShoko) -> int:
+    """Catch-up attempts the server saw (each starts by asking the version)."""
+    return server.rest_calls.count("/api/v3/Init/Version")
+
+
+def log_lines(caplog: pytest.LogCaptureFixture, text: str) -> list[logging.LogRecord]:
+    return [record for record in caplog.records if record.name == SHOKO_LOGGER and text in record.getMessage()]
+
+
+async def reconnect_while_matched(shoko: SimulatedShoko) -> None:
+    """The hub drops and comes back at once; Shoko matched the movie meanwhile."""
+    before = catch_ups(shoko)
+    add_movie_file(shoko, matched=True)
+    assert await shoko.drop_connections() == 1
+    await shoko.wait_for_clients(1)
+    await until(lambda: catch_ups(shoko) > before)
+
+
+@pytest.mark.usefixtures("short_call_limit")
+@pytest.mark.parametrize("fault", ["500", "malformed", "shape", "hang"])
+async def test_a_failing_catch_up_is_retried_with_backoff_until_the_lost_match_is_learnt(
+    hass: HomeAssistant,
+    caplog: pytest.LogCaptureFixture,
+    stack: dict[str, ConfigSubentry],
+    radarr: SimulatedArr,
+    shoko: SimulatedShoko,
+    fault: RestFault,
+) -> None:
+    subentry = stack["shoko"]
+    await import_movie(hass, radarr)
+    await push(hass, shoko, "FileDetected", detected(MOVIE_RELATIVE))
+    assert state(hass, MOVIE_SENSOR) == "anime_matching"
+
+    # The REST API fails (the hub does not); the hub drops and comes back; every catch-up fails.
+    shoko.rest_fault = fault
+    await reconnect_while_matched(shoko)
+    first = catch_ups(shoko)
+    await until(lambda: catch_ups(shoko) >= first + 4, seconds=10)
+    assert shoko.connected_clients == 1
+    assert connectivity(hass, subentry) == "on", "events still arrive: the service is connected"
+    assert request(hass, "Skyward Tide").ids_of(IdKind.SHOKO_SERIES) == []
+    # Tried again and again, each delay twice the last, up to the cap.
+    assert coordinator(hass, subentry)._catch_up_backoff.ceiling == RETRY_CAP
+
+    # Shoko answers again: the next try learns the match made while the hub was away.
+    shoko.rest_fault = None
+    await until(lambda: request(hass, "Skyward Tide").ids_of(IdKind.SHOKO_SERIES) == [str(MOVIE_SERIES)])
+    await settle(hass)
+    assert state(hass, MOVIE_SENSOR) == "anime_matching"
+    assert connectivity(hass, subentry) == "on"
+    assert len(log_lines(caplog, CATCH_UP_FAILED)) == 1, "the failure is logged once, not per attempt"
+    assert len(log_lines(caplog, CAUGHT_UP)) == 1
+    assert coordinator(hass, subentry)._catch_up_backoff.ceiling == RETRY_FIRST, "the backoff starts over"
+
+    # Caught up: no more tries until the hub connects again.
+    settled = catch_ups(shoko)
+    await asyncio.sleep(RETRY_CAP * 3)
+    await settle(hass)
+    assert catch_ups(shoko) == settled
+
+
+async def test_a_rejected_key_on_rest_starts_reauth_while_the_hub_stays_connected(
+    hass: HomeAssistant,
+    caplog: pytest.LogCaptureFixture,
+    tracker: MockConfigEntry,
+    stack: dict[str, ConfigSubentry],
+    radarr: SimulatedArr,
+    shoko: SimulatedShoko,
+) -> None:
+    subentry = stack["shoko"]
+    await import_movie(hass, radarr)
+    await push(hass, shoko, "FileDetected", detected(MOVIE_RELATIVE))
+
+    # The key is regenerated in Shoko: Shoko 5's hub takes any key, only REST says 401.
+    shoko.api_key = "a-regenerated-key"
+    await reconnect_while_matched(shoko)
+    first = catch_ups(shoko)
+    await until(lambda: catch_ups(shoko) >= first + 3)
+    await settle(hass)
+    assert shoko.connected_clients == 1
+    assert connectivity(hass, subentry) == "on"
+    [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)  # one, not one a try
+    assert flow["context"]["source"] == SOURCE_REAUTH
+    shown = await hass.config_entries.flow.async_configure(flow["flow_id"])
+    assert shown["description_placeholders"]["service"] == "Shoko"
+    assert len(log_lines(caplog, CATCH_UP_FAILED)) == 1
+
+    # The user gives the new key: the catch-up works again and learns the match made while away.
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {"api_key": "a-regenerated-key"})
+    assert result["reason"] == "reauth_successful"
+    await settle(hass)
+    await shoko.wait_for_clients(1)
+    await until(lambda: request(hass, "Skyward Tide").ids_of(IdKind.SHOKO_SERIES) == [str(MOVIE_SERIES)])
+    await settle(hass)
+    assert connectivity(hass, tracker.subentries[subentry.subentry_id]) == "on"
+    assert "a-regenerated-key" not in caplog.text
+    assert API_KEY not in caplog.text
+
+
+async def test_a_file_whose_look_up_failed_is_asked_about_again(
+    hass: HomeAssistant,
+    caplog: pytest.LogCaptureFixture,
+    stack: dict[str, ConfigSubentry],
+    radarr: SimulatedArr,
+    sonarr: SimulatedArr,
+    shoko: SimulatedShoko,
+) -> None:
+    # Two anime requests whose files Shoko hashed (the tracker knows their Shoko ids) and has not matched.
+    await import_movie(hass, radarr)
+    add_movie_file(shoko, matched=False)
+    await push(hass, shoko, "FileHashed", shoko.file_event(5120))
+    episodes = payloads.sonarr_episodes(SERIES, 1, [1])
+    grab = payloads.torrent_hash("starfall academy e01")
+    await sonarr.send(payloads.sonarr_grab(SERIES, episodes, download_id=grab, release_title="Starfall.S01E01"))
+    await sonarr.send(payloads.sonarr_import_complete(SERIES, episodes, download_id=grab, release_title="Starfall"))
+    await settle(hass)
+    relative = payloads.episode_path(SERIES, episodes[0]).removeprefix("/data/anime/")
+    shoko.add_file(6001, size=500_000_000, locations=[(1, relative)])
+    await push(hass, shoko, "FileHashed", shoko.file_event(6001))
+
+    # Both are matched while the hub is away; the movie's file answers with a record that does not read.
+    xref = cross_reference(SERIES_SHOKO, SERIES_ANIME, [(9101, 260001)])
+    shoko.add_file(6001, size=500_000_000, locations=[(1, relative)], cross_references=[xref])
+    shoko.file_faults[5120] = "shape"
+    await reconnect_while_matched(shoko)
+    await until(lambda: request(hass, "Starfall Academy").ids_of(IdKind.SHOKO_SERIES) == [str(SERIES_SHOKO)])
+    asked = shoko.rest_calls.count("/api/v3/File/5120")
+    await until(lambda: shoko.rest_calls.count("/api/v3/File/5120") >= asked + 2)
+    assert request(hass, "Skyward Tide").ids_of(IdKind.SHOKO_SERIES) == [], "one bad answer costs only its file"
+    assert len(log_lines(caplog, CATCH_UP_FAILED)) == 1
+    assert connectivity(hass, stack["shoko"]) == "on"
+
+    # The movie's file is asked about again on the next try, and its match is learnt then.
+    del shoko.file_faults[5120]
+    await until(lambda: request(hass, "Skyward Tide").ids_of(IdKind.SHOKO_SERIES) == [str(MOVIE_SERIES)])
+    await until(lambda: len(log_lines(caplog, CAUGHT_UP)) == 1)
+    await settle(hass)
+    assert state(hass, MOVIE_SENSOR) == "anime_matching"

@@ -27,7 +27,7 @@ from ..coordinator import ServiceCoordinator
 from ..kind import ServiceKind, option
 from ..port import ServicePort
 from ..settings import ServiceConfig
-from ..sources.errors import CannotConnect, InvalidAuth, UnexpectedResponse, UpstreamError
+from ..sources.errors import CannotConnect, InvalidAuth, NotFound, UnexpectedResponse, UpstreamError
 from ..sources.payload import PayloadError
 from ..sources.shoko.client import ShokoClient
 from ..sources.shoko.events import Backoff, ShokoEventStream
@@ -116,10 +116,14 @@ class ShokoCoordinator(ServiceCoordinator):
         try:
             # Refreshed on every connection: a folder added in Shoko meanwhile changes the paths events give.
             self._import_folders = {folder.id: folder.path for folder in await self.client.import_folders()}
-            evidence = await self._catch_up()
+            evidence, unanswered = await self._catch_up()
         except UpstreamError as err:
             return self._catch_up_failed(err)
-        self._catch_up_succeeded()
+        if unanswered is not None:
+            # What the other files gave is kept; the files that failed are asked about again on the retry.
+            self._catch_up_failed(unanswered)
+        else:
+            self._catch_up_succeeded()
         return evidence
 
     def _catch_up_failed(self, err: UpstreamError) -> list[Evidence]:
@@ -150,7 +154,8 @@ class ShokoCoordinator(ServiceCoordinator):
     def _retry_catch_up(self, _now: datetime) -> None:
         self._catch_up_retry = None
         if not self._closed:
-            self.port.background(self.async_request_refresh(), "retry the catch-up with")
+            # Not `async_request_refresh`: its cooldown would stretch the backoff's first delays.
+            self.port.background(self.async_refresh(), "retry the catch-up with")
 
     def _cancel_catch_up_retry(self) -> None:
         if self._catch_up_retry is not None:
@@ -188,28 +193,37 @@ class ShokoCoordinator(ServiceCoordinator):
         finally:
             self._waiting_for_hub = False
 
-    async def _catch_up(self) -> list[Evidence]:
-        """Evidence for the unmatched files of anime requests, from what the REST API says of each."""
+    async def _catch_up(self) -> tuple[list[Evidence], UnexpectedResponse | None]:
+        """Evidence for the unmatched files of anime requests, from what the REST API says of each.
+
+        A file whose answer does not read costs only itself: the others are still learnt, and the error comes
+        back with them so the catch-up is tried again. A refused key or an unreachable server ends it at once.
+        """
         now = dt_util.utcnow().timestamp()
         evidence: list[Evidence] = []
+        unanswered: UnexpectedResponse | None = None
         for file in files_for_shoko(self.port.tracker)[:CATCH_UP_FILES_PER_RUN]:
-            if (found := await self._look_up(file)) is not None:
+            try:
+                found = await self._look_up(file)
+            except NotFound as err:
+                # Gone from Shoko: nothing to learn about this file, and nothing to ask again.
+                _LOGGER.debug("No Shoko file for a tracked file on %s: %s", self.config.title, err)
+                continue
+            except UnexpectedResponse as err:
+                unanswered = err
+                continue
+            if found is not None:
                 evidence += file_evidence(
                     found, source=self.config.subentry_id, at=now, import_folders=self._import_folders
                 )
-        return evidence
+        return evidence, unanswered
 
     async def _look_up(self, file: FileFacts) -> ShokoFile | None:
         """The Shoko file for a tracked file: by Shoko's id when an event gave it, else by its name and path."""
-        try:
-            if file.shoko_id and file.shoko_id.isdigit():
-                return await self.client.file(int(file.shoko_id))
-            name = posixpath.basename(file.path.replace("\\", "/"))
-            candidates = await self.client.files_path_ends_with(name, limit=PATH_CANDIDATES)
-        except UnexpectedResponse as err:
-            # Gone from Shoko (404) or an answer of a shape we do not know: nothing to learn about this file.
-            _LOGGER.debug("No Shoko file for a tracked file on %s: %s", self.config.title, err)
-            return None
+        if file.shoko_id and file.shoko_id.isdigit():
+            return await self.client.file(int(file.shoko_id))
+        name = posixpath.basename(file.path.replace("\\", "/"))
+        candidates = await self.client.files_path_ends_with(name, limit=PATH_CANDIDATES)
         return pick_file(candidates, path=file.path, size=file.size, import_folders=self._import_folders)
 
     # --- the event stream -----------------------------------------------------------------------------------

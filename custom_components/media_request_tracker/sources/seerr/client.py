@@ -18,7 +18,14 @@ from ..errors import CannotConnect, NotFound, UnexpectedResponse, WebhookUnreach
 from ..http import JsonApi
 from ..payload import as_list, as_object, req_int, req_object
 from ..records import read_answer, read_records
-from .models import TRACKED_NOTIFICATIONS, RequestStatus, SeerrRequest, SeerrStatus, SeerrWebhookSettings
+from .models import (
+    TRACKED_NOTIFICATIONS,
+    RequestStatus,
+    SeerrArrServer,
+    SeerrRequest,
+    SeerrStatus,
+    SeerrWebhookSettings,
+)
 from .versions import SeerrFeatures
 
 API_KEY_HEADER = "X-Api-Key"
@@ -265,6 +272,13 @@ class SeerrClient:
     async def _moderate(self, request_id: int, action: Literal["approve", "decline"]) -> SeerrRequest:
         answer = await self._api.request("POST", f"/api/v1/request/{request_id}/{action}")
         return read_answer(SeerrRequest.from_json, answer)
+
+    async def arr_servers(self, kind: Literal["radarr", "sonarr"]) -> list[SeerrArrServer]:
+        """The Radarr or Sonarr servers Seerr sends requests to, each saying whether it is the 4K one."""
+        items = read_answer(
+            lambda answer: as_list(answer, f"Seerr {kind} servers"), await self._api.get(f"/api/v1/settings/{kind}")
+        )
+        return read_records(items, SeerrArrServer.from_json, service="Seerr", collection=kind, skipped=self.skipped)
 
     async def webhook_settings(self) -> SeerrWebhookSettings:
         """The webhook agent's current settings (there is one agent per server; the user may already use it)."""

@@ -14,6 +14,8 @@ from enum import IntEnum, IntFlag
 import json
 from typing import Any
 
+from yarl import URL
+
 from ..payload import (
     as_object,
     objects,
@@ -250,4 +252,44 @@ class SeerrWebhookSettings:
             auth_header=opt_str(options, "authHeader", what),
             json_payload=payload if isinstance(payload, str) else None,
             support_variables=opt_bool(options, "supportVariables", what) or False,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SeerrArrServer:
+    """A Radarr/Sonarr Seerr sends requests to (`GET /api/v1/settings/radarr|sonarr`; its API key is not kept)."""
+
+    id: int
+    name: str
+    hostname: str
+    port: int
+    use_ssl: bool
+    base_url: str
+    is_4k: bool
+    is_default: bool
+
+    @classmethod
+    def from_json(cls, data: Any) -> SeerrArrServer:
+        """Parse one server; where it is and whether it is Seerr's 4K server are required."""
+        what = "Seerr Radarr/Sonarr server"
+        obj = as_object(data, what)
+        return cls(
+            id=req_int(obj, "id", what),
+            name=opt_str(obj, "name", what) or "",
+            hostname=req_str(obj, "hostname", what),
+            port=req_int(obj, "port", what),
+            use_ssl=bool(opt_bool(obj, "useSsl", what)),
+            base_url=opt_str(obj, "baseUrl", what) or "",
+            is_4k=bool(opt_bool(obj, "is4k", what)),
+            is_default=bool(opt_bool(obj, "isDefault", what)),
+        )
+
+    def serves(self, url: str) -> bool:
+        """Whether `url` (a configured Radarr/Sonarr) is this server: same host, port and base path, any case."""
+        found = URL(url)
+        default_port = 443 if found.scheme == "https" else 80
+        return (
+            (found.host or "").lower() == self.hostname.strip().lower()
+            and (found.port or default_port) == self.port
+            and found.path.strip("/").lower() == self.base_url.strip("/").lower()
         )
