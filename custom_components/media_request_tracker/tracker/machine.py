@@ -364,8 +364,8 @@ def _note_searches(request: TrackedRequest, evidence: SearchCompleted) -> bool:
         return False
     last = request.timeline[-1] if request.timeline else None
     if last is not None and last.note.code in (NO_RELEASE_FOUND, "search_completed"):
-        # One line that counts the searches, not a line per search.
-        last.note, last.at = note, max(last.at, evidence.at)
+        # One line that counts the searches, not a line per search (a new entry: an entry is never changed).
+        request.timeline[-1] = TimelineEntry(last.stage, max(last.at, evidence.at), last.source, note, last.inferred)
     else:
         request.add_timeline(TimelineEntry(request.stage, evidence.at, evidence.source, note))
     request.stall = note
