@@ -70,9 +70,9 @@ class TimelineAttribute:
     """A request's timeline attribute, built again only when the timeline or the services' names changed.
 
     Most changes of a request (every progress poll) leave its timeline alone, and the attribute is the bulkiest
-    part to build: twenty entries, each with its words and time. An entry only ever changes by being appended
-    (the newest is another object), by the oldest being dropped (counted) or by an inferred one being
-    confirmed; the key covers all three.
+    part to build: twenty entries, each with its words and time. Entries can change in place (a search count, an
+    inferred entry confirmed), so the key holds the shown entries' fields: comparing them is far cheaper than
+    the words.
     """
 
     def __init__(self) -> None:
@@ -83,11 +83,10 @@ class TimelineAttribute:
     def get(self, request: TrackedRequest, source_names: Mapping[str, str]) -> list[dict[str, Any]]:
         """The attribute, built again only if what it shows may have changed."""
         entries = request.timeline
+        if len(entries) > TIMELINE_ATTRIBUTE_ENTRIES:
+            entries = [entries[0], *entries[-(TIMELINE_ATTRIBUTE_ENTRIES - 1) :]]
         key = (
-            len(entries),
-            request.timeline_dropped,
-            id(entries[-1]) if entries else None,
-            sum(entry.inferred for entry in entries),
+            tuple((entry.stage, entry.at, entry.source, entry.note, entry.inferred) for entry in entries),
             tuple(source_names.items()),
         )
         if key != self._key:
