@@ -30,6 +30,7 @@ from homeassistant.helpers.selector import (
 import voluptuous as vol
 
 from .const import (
+    CONF_FINISHED_SENSORS,
     CONF_PENDING_HOURS,
     CONF_QBITTORRENT_FAST,
     CONF_QBITTORRENT_SLOW,
@@ -37,6 +38,7 @@ from .const import (
     CONF_SHOKO_REPAIR_MINUTES,
     CONF_STALL_MINUTES,
     CONF_TRACE_EVENTS,
+    DEFAULT_FINISHED_SENSORS,
     DEFAULT_PENDING_HOURS,
     DEFAULT_RETENTION_HOURS,
     DEFAULT_SHOKO_REPAIR_MINUTES,
@@ -55,6 +57,7 @@ _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_OPTIONS: dict[str, Any] = {
     CONF_RETENTION_HOURS: DEFAULT_RETENTION_HOURS,
+    CONF_FINISHED_SENSORS: DEFAULT_FINISHED_SENSORS,
     CONF_PENDING_HOURS: DEFAULT_PENDING_HOURS,
     CONF_QBITTORRENT_FAST: int(QBITTORRENT_FAST.total_seconds()),
     CONF_QBITTORRENT_SLOW: int(QBITTORRENT_SLOW.total_seconds()),
@@ -138,6 +141,9 @@ class TrackerOptionsFlow(OptionsFlow):
         schema = vol.Schema(
             {
                 vol.Required(CONF_RETENTION_HOURS, default=options[CONF_RETENTION_HOURS]): _number(24 * 365, "h"),
+                vol.Required(CONF_FINISHED_SENSORS, default=options[CONF_FINISHED_SENSORS]): _number(
+                    100_000, None, minimum=0
+                ),
                 vol.Required(CONF_PENDING_HOURS, default=options[CONF_PENDING_HOURS]): _number(24 * 7, "h"),
                 vol.Required(CONF_QBITTORRENT_FAST, default=options[CONF_QBITTORRENT_FAST]): _number(300, "s"),
                 vol.Required(CONF_QBITTORRENT_SLOW, default=options[CONF_QBITTORRENT_SLOW]): _number(3600, "s"),
