@@ -91,7 +91,7 @@ class SimulatedJellyfin(SimulatedService):
         self.app.middlewares.append(self._check_key)
         self.unscanned: dict[str, dict[str, Any]] = {}
         """Items whose files are on disk but that the library lists only after the next scan."""
-        self.library_scans = 0
+        self.scans_run = 0
 
     def set_items(self, items: Iterable[Mapping[str, Any]]) -> None:
         """Replace the library (items as `/Items` returns them with `Fields=ProviderIds,Path`)."""
@@ -153,7 +153,7 @@ class SimulatedJellyfin(SimulatedService):
 
     async def _refresh_library(self, _request: web.Request) -> web.Response:
         """`LibraryController.RefreshLibrary`: 204 at once; the scan (instant here) lists the files found."""
-        self.library_scans += 1
+        self.scans_run += 1
         self.items.update(self.unscanned)
         self.unscanned.clear()
         return web.Response(status=204)

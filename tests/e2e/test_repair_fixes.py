@@ -99,7 +99,7 @@ async def test_scan_the_jellyfin_library(
     shown, done = await fix(hass, issue)
     assert (shown["step_id"], shown["description_placeholders"]["service"]) == ("confirm", "Jellyfin")
     assert done["type"] is FlowResultType.CREATE_ENTRY
-    assert jellyfin.library_scans == 1
+    assert jellyfin.scans_run == 1
     assert last_detail(hass, MOVIE_SENSOR) == "asked Jellyfin to scan the library"
 
     await hass.services.async_call(DOMAIN, "refresh", {}, blocking=True)

@@ -38,7 +38,7 @@ async def test_scan_lists_the_new_file(session: aiohttp.ClientSession, jellyfin:
 
     await client.refresh_library()
 
-    assert jellyfin.library_scans == 1
+    assert jellyfin.scans_run == 1
     assert [item.id for item in await client.items_by_ids([ITEM_ID])] == [ITEM_ID]
 
 
@@ -49,7 +49,7 @@ async def test_scan_needs_the_key_and_the_server(session: aiohttp.ClientSession,
     await jellyfin.down()
     with pytest.raises(CannotConnect):
         await JellyfinClient(session, jellyfin.url, API_KEY).refresh_library()
-    assert jellyfin.library_scans == 0
+    assert jellyfin.scans_run == 0
 
 
 async def test_item_web_url_uses_the_public_server_id(
