@@ -44,7 +44,7 @@ class Lifecycle:
     failed_downloads: frozenset[str] = field(default_factory=frozenset)
     requests: int = 1
     """How many requests the evidence is about (one title asked for in HD and in 4K is two)."""
-    library_item: str | None = None
+    listed_item: str | None = None
     """The Jellyfin item the request must end with, when the lifecycle is about which one it is."""
 
 
@@ -246,7 +246,7 @@ def upgraded_movie() -> Lifecycle:
             source="jellyfin", at=30, ids=_movie_ids(jellyfin_item="j2", files=(new_path,)), item_type="Movie"
         ),
     ]
-    return Lifecycle("upgraded movie", evidence, library_item="j2")
+    return Lifecycle("upgraded movie", evidence, listed_item="j2")
 
 
 def two_copies(media_type: MediaType) -> Lifecycle:

@@ -88,8 +88,8 @@ def test_any_order_and_duplication_ends_in_the_same_stage(name: str, data: st.Da
         assert request.ids == in_order[key].ids
         # Progress, size and ETA come from the request's own downloads, never from the other copy's.
         assert set(request.downloads) == set(in_order[key].downloads)
-        if lifecycle.library_item:
-            assert request.jellyfin_item == lifecycle.library_item
+        if lifecycle.listed_item:
+            assert request.jellyfin_item == lifecycle.listed_item
 
 
 @pytest.mark.parametrize("name", [n for n in sorted(LIFECYCLES) if "series" not in n and "pack" not in n])
